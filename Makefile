@@ -1,0 +1,79 @@
+# jinwei_ip — two commands for a newcomer: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+SYSTEM_PACKAGES := fonts-noto-cjk poppler-utils chromium gettext
+PYTEST_ARGS ?=
+
+.PHONY: run test venv deps test-deps system-deps migrate demo lint format check messages backup restore bench clean
+
+$(VENV)/.base: requirements/base.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.test: $(VENV)/.base requirements/test.txt
+	$(PIP) install --quiet -r requirements/test.txt
+	touch $@
+
+venv deps: $(VENV)/.base
+test-deps: $(VENV)/.test
+
+# Debian packages the portal needs: CJK fonts for PDFs, poppler for PDF tests,
+# Chromium for browser tests. Installed when we are root on Debian; otherwise we
+# print the exact command and stop.
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing system packages:$$missing"; \
+	    echo "Install them with:  sudo apt-get update && sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+migrate: $(VENV)/.base
+	@mkdir -p var
+	$(MANAGE) migrate --no-input -v0
+
+demo: migrate
+	$(MANAGE) load_demo
+
+run: system-deps $(VENV)/.base
+	@mkdir -p var
+	DEBUG=1 $(MANAGE) migrate --no-input -v0
+	DEBUG=1 $(MANAGE) load_demo
+	@echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop)"
+	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+
+test: system-deps $(VENV)/.test
+	JINWEI_TESTING=1 $(MANAGE) makemigrations --check --dry-run -v0
+	JINWEI_TESTING=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: $(VENV)/.base
+	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-secret-key-value ALLOWED_HOSTS=portal.example.invalid \
+	  $(MANAGE) check --deploy --fail-level WARNING
+
+messages: $(VENV)/.base
+	DEBUG=1 $(MANAGE) makemessages -l en --ignore=.venv --ignore=static --no-obsolete
+	DEBUG=1 $(MANAGE) compilemessages -l en --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

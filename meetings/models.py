@@ -1,0 +1,370 @@
+"""Meetings of the group (工作规则), their agenda, attendance, minutes and decided matters."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+
+class MeetingQuerySet(models.QuerySet):
+    def in_year(self, year: int) -> MeetingQuerySet:
+        return self.filter(starts_at__year=year)
+
+    def plenaries(self) -> MeetingQuerySet:
+        return self.filter(kind=Meeting.Kind.PLENARY).exclude(status=Meeting.Status.CANCELLED)
+
+    def upcoming(self) -> MeetingQuerySet:
+        return self.filter(
+            starts_at__gte=timezone.now(), status=Meeting.Status.PLANNED
+        ).order_by("starts_at")
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", _("全体会议")
+        SPECIAL = "special", _("专题会议")
+        TEMPORARY = "temporary", _("临时会议")
+        PARTIAL = "partial", _("部分成员单位会议")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("已计划")
+        HELD = "held", _("已召开")
+        CANCELLED = "cancelled", _("已取消")
+
+    class Convener(models.TextChoices):
+        LEADER = "leader", _("组长召集")
+        DEPUTY = "deputy", _("受组长委托由副组长召集")
+
+    # Short labels used in meeting and task codes, e.g. 2026-专题3-4.
+    CODE_LABELS = {
+        Kind.PLENARY: "全体",
+        Kind.SPECIAL: "专题",
+        Kind.TEMPORARY: "临时",
+        Kind.PARTIAL: "部分",
+    }
+
+    group = models.ForeignKey(
+        "members.LeadingGroup", on_delete=models.PROTECT, related_name="meetings"
+    )
+    kind = models.CharField(_("会议类型"), max_length=20, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    sequence = models.PositiveSmallIntegerField(
+        _("年度序号"), help_text=_("同类会议在本年度的序号，如“专题3”中的3。")
+    )
+    title = models.CharField(_("会议名称"), max_length=200)
+    subject = models.TextField(_("会议主题"), blank=True)
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    place = models.CharField(_("会议地点"), max_length=200)
+    status = models.CharField(
+        _("会议状态"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    convener = models.CharField(
+        _("召集方式"), max_length=20, choices=Convener.choices, default=Convener.LEADER
+    )
+    delegation_note = models.CharField(
+        _("委托说明"),
+        max_length=300,
+        blank=True,
+        help_text=_("由副组长召集时，写明组长的委托（如委托时间、方式）。"),
+    )
+    host = models.ForeignKey(
+        "members.Person",
+        verbose_name=_("主持人"),
+        on_delete=models.PROTECT,
+        related_name="hosted_meetings",
+        null=True,
+        blank=True,
+    )
+    recorder = models.ForeignKey(
+        "members.Person",
+        verbose_name=_("记录人"),
+        on_delete=models.PROTECT,
+        related_name="recorded_meetings",
+        null=True,
+        blank=True,
+    )
+    units = models.ManyToManyField(
+        "members.Unit",
+        verbose_name=_("参会（涉及）单位"),
+        related_name="meetings",
+        blank=True,
+        help_text=_("全体会议涉及全部成员单位；其他会议列出参会单位。"),
+    )
+    partial_reason = models.TextField(
+        _("召开部分成员单位会议的理由"), blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords(m2m_fields=[units])
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("会议")
+        verbose_name_plural = _("会议")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "year", "kind", "sequence"], name="meeting_unique_sequence"
+            ),
+            models.CheckConstraint(
+                condition=~Q(convener="deputy") | ~Q(delegation_note=""),
+                name="meeting_deputy_needs_delegation",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="partial") | ~Q(partial_reason=""),
+                name="meeting_partial_needs_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:detail", args=[self.pk])
+
+    @property
+    def code(self) -> str:
+        """Meeting code used as the prefix of its tasks' codes, e.g. 2026-专题3."""
+        return f"{self.year}-{self.CODE_LABELS[self.kind]}{self.sequence}"
+
+
+class MeetingUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Meeting, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        abstract = False
+
+
+class MeetingGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Meeting, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        abstract = False
+
+
+class Topic(models.Model):
+    """A matter (议题) raised by a unit for cross-department coordination."""
+
+    class Status(models.TextChoices):
+        RAISED = "raised", _("已提出")
+        SCHEDULED = "scheduled", _("已列入议程")
+        DISCUSSED = "discussed", _("已研究")
+        DECLINED = "declined", _("暂不列入")
+
+    title = models.CharField(_("议题"), max_length=200)
+    description = models.TextField(_("需协调的事项"), blank=True)
+    raised_by_unit = models.ForeignKey(
+        "members.Unit",
+        verbose_name=_("提出单位"),
+        on_delete=models.PROTECT,
+        related_name="topics",
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提出人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    related_units = models.ManyToManyField(
+        "members.Unit", verbose_name=_("需协同的单位"), related_name="+", blank=True
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("列入会议"),
+        on_delete=models.SET_NULL,
+        related_name="topics",
+        null=True,
+        blank=True,
+    )
+    agenda_order = models.PositiveSmallIntegerField(_("议程顺序"), null=True, blank=True)
+    presenter = models.CharField(_("汇报人"), max_length=60, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.RAISED
+    )
+    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting_id", "agenda_order", "-created_at"]
+        verbose_name = _("议题")
+        verbose_name_plural = _("议题")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:topic", args=[self.pk])
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", _("出席")
+        OBSERVER = "observer", _("列席")
+        ABSENT = "absent", _("请假")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey(
+        "members.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "members.Unit",
+        verbose_name=_("单位"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    title_at_meeting = models.CharField(_("会时职务"), max_length=100, blank=True)
+    status = models.CharField(_("出席情况"), max_length=20, choices=Status.choices)
+    substitute = models.ForeignKey(
+        "members.Person",
+        verbose_name=_("代为出席人员"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["status", "unit__order", "id"]
+        verbose_name = _("出席记录")
+        verbose_name_plural = _("出席记录")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once"),
+            models.CheckConstraint(
+                condition=Q(substitute__isnull=True) | Q(status="absent"),
+                name="attendance_substitute_only_when_absent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_status_display()}"
+
+
+class MinutesQuerySet(models.QuerySet):
+    def issued(self) -> MinutesQuerySet:
+        return self.filter(status=Minutes.Status.ISSUED)
+
+
+class Minutes(models.Model):
+    """A version of a meeting's minutes (纪要). Issued versions are frozen."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("待审批")
+        APPROVED = "approved", _("已审批")
+        ISSUED = "issued", _("已印发")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="minutes")
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    title = models.CharField(_("纪要标题"), max_length=200)
+    narrative = models.TextField(_("纪要正文"))
+    issue_year = models.PositiveSmallIntegerField(_("期号年份"), null=True, blank=True)
+    issue_number = models.PositiveSmallIntegerField(_("期号"), null=True, blank=True)
+    correction_reason = models.TextField(_("更正理由"), blank=True)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("更正的版本"),
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        null=True,
+        blank=True,
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("报审时间"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("印发人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    issued_at = models.DateTimeField(_("印发时间"), null=True, blank=True)
+    edit_version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = MinutesQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "-version"]
+        verbose_name = _("会议纪要")
+        verbose_name_plural = _("会议纪要")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "version"], name="minutes_unique_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（第{self.version}版）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:minutes", args=[self.pk])
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == self.Status.ISSUED
+
+    @property
+    def issue_label(self) -> str:
+        """The issue number as printed, e.g. 〔2026〕第3期."""
+        if self.issue_year is None or self.issue_number is None:
+            return ""
+        return f"〔{self.issue_year}〕第{self.issue_number}期"
+
+
+class Decision(models.Model):
+    """A decided matter (议定事项) of a minutes version, numbered from 1."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="decisions")
+    number = models.PositiveSmallIntegerField(_("序号"))
+    text = models.TextField(_("议定事项"))
+    suggested_units = models.ManyToManyField(
+        "members.Unit", verbose_name=_("建议承办单位"), related_name="+", blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["minutes", "number"]
+        verbose_name = _("议定事项")
+        verbose_name_plural = _("议定事项")
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "number"], name="decision_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:30]}"
+
+    def get_absolute_url(self) -> str:
+        return self.minutes.get_absolute_url() + f"#decision-{self.number}"
+
+    @property
+    def code(self) -> str:
+        """The decided matter's code, e.g. 2026-专题3-4."""
+        return f"{self.minutes.meeting.code}-{self.number}"

@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from duties.models import DutyClause
+
+from .access import get_unit_for, get_unit_private_for, may_view_unit_private, require_office
+from .forms import PositionAssignForm
+from .models import LeadingGroup, Membership, Position, Provision, Unit, User
+from .services import position_assign
+
+
+def _group() -> LeadingGroup:
+    return get_object_or_404(LeadingGroup.objects.select_related("office_unit"))
+
+
+def _current_memberships() -> Prefetch:
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.current().select_related("person"),
+        to_attr="current_memberships",
+    )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user: User = request.user
+    group = _group()
+    if user.is_office:
+        template = "members/home_office.html"
+    elif user.is_leader:
+        template = "members/home_leader.html"
+    elif user.is_unit_member:
+        template = "members/home_unit.html"
+    else:
+        template = "members/home_other.html"
+    context = {"group": group}
+    if user.is_unit_member:
+        context["unit"] = user.unit
+        context["duties"] = DutyClause.objects.filter(unit=user.unit)
+    if user.sees_everything:
+        context["unit_count"] = Unit.objects.members().count()
+        context["account_count"] = User.objects.filter(is_active=True).exclude(role="").count()
+        context["vacant_positions"] = (
+            Position.objects.filter(group=group)
+            .exclude(memberships__in=Membership.objects.current())
+            .select_related("unit")
+        )
+    return render(request, template, context)
+
+
+def group_detail(request: HttpRequest) -> HttpResponse:
+    group = _group()
+    positions = (
+        Position.objects.filter(group=group)
+        .select_related("unit")
+        .prefetch_related(_current_memberships())
+    )
+    leaders = [p for p in positions if p.kind != Position.Kind.MEMBER]
+    members = [p for p in positions if p.kind == Position.Kind.MEMBER]
+    units = Unit.objects.members().annotate(
+        duty_count=Count("duties"), joint_count=Count("duties", filter=Q(duties__is_joint=True))
+    )
+    provisions = Provision.objects.filter(group=group)
+    return render(
+        request,
+        "members/group.html",
+        {
+            "group": group,
+            "leaders": leaders,
+            "members": members,
+            "units": units,
+            "tasks": [p for p in provisions if p.kind == Provision.Kind.TASK],
+            "rules": [p for p in provisions if p.kind == Provision.Kind.RULE],
+            "requirements": [p for p in provisions if p.kind == Provision.Kind.REQUIREMENT],
+        },
+    )
+
+
+def office_detail(request: HttpRequest) -> HttpResponse:
+    group = _group()
+    director = (
+        Position.objects.filter(group=group, kind=Position.Kind.OFFICE_DIRECTOR)
+        .prefetch_related(_current_memberships())
+        .first()
+    )
+    staff = User.objects.filter(role=User.Role.OFFICE, is_active=True).order_by("display_name")
+    return render(
+        request,
+        "members/office.html",
+        {
+            "group": group,
+            "director": director,
+            "staff": staff,
+            "office_duties": DutyClause.objects.filter(unit=group.office_unit, number=1),
+            "requirements": Provision.objects.filter(
+                group=group, kind=Provision.Kind.REQUIREMENT
+            ),
+        },
+    )
+
+
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_unit_for(request.user, code)
+    member_position = (
+        Position.objects.filter(unit=unit, kind=Position.Kind.MEMBER)
+        .prefetch_related(_current_memberships())
+        .first()
+    )
+    return render(
+        request,
+        "members/unit.html",
+        {
+            "unit": unit,
+            "aliases": unit.aliases.all(),
+            "duties": DutyClause.objects.filter(unit=unit),
+            "member_position": member_position,
+            "may_view_private": may_view_unit_private(request.user, unit),
+        },
+    )
+
+
+def unit_people(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_unit_private_for(request.user, code)
+    accounts = unit.accounts.filter(is_active=True).order_by("role", "display_name")
+    people = unit.people.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("position"))
+    )
+    return render(
+        request,
+        "members/unit_people.html",
+        {"unit": unit, "accounts": accounts, "people": people},
+    )
+
+
+def position_history(request: HttpRequest, pk: int) -> HttpResponse:
+    position = get_object_or_404(Position.objects.select_related("unit"), pk=pk)
+    memberships = position.memberships.select_related("person", "person__unit").order_by(
+        "-start_on"
+    )
+    return render(
+        request,
+        "members/position_history.html",
+        {"position": position, "memberships": memberships, "today": timezone.localdate()},
+    )
+
+
+def position_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require_office(request.user)
+    position = get_object_or_404(Position.objects.select_related("unit"), pk=pk)
+    form = PositionAssignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            position_assign(position=position, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("任职已变更，原任职记录已保留在历史中。"))
+            return redirect("members:position_history", pk=position.pk)
+    return render(request, "members/position_assign.html", {"position": position, "form": form})

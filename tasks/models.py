@@ -1,0 +1,440 @@
+"""Supervised tasks (督查督办): from decided matters and work plans to closure."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+
+class WorkPlan(models.Model):
+    """An annual work plan (知识产权强区建设工作计划) whose items become tasks."""
+
+    group = models.ForeignKey(
+        "members.LeadingGroup", on_delete=models.PROTECT, related_name="work_plans"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("计划名称"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-created_at"]
+        verbose_name = _("年度工作计划")
+        verbose_name_plural = _("年度工作计划")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("tasks:plan", args=[self.pk])
+
+
+class Task(models.Model):
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", _("已交办")
+        SIGNED = "signed", _("已签收")
+        IN_PROGRESS = "in_progress", _("办理中")
+        RETURNED = "returned", _("已退回")
+        CLOSURE_REQUESTED = "closure_requested", _("申请销号")
+        CLOSED = "closed", _("已销号")
+
+    class Light(models.TextChoices):
+        GREEN = "green", _("正常推进")
+        YELLOW = "yellow", _("临期或滞后")
+        RED = "red", _("已逾期")
+        GREY = "grey", _("已销号")
+
+    code = models.CharField(_("任务编号"), max_length=40, unique=True)
+    title = models.CharField(_("任务名称"), max_length=200)
+    description = models.TextField(_("任务内容"))
+    decision = models.ForeignKey(
+        "meetings.Decision",
+        verbose_name=_("议定事项"),
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        null=True,
+        blank=True,
+    )
+    plan = models.ForeignKey(
+        WorkPlan,
+        verbose_name=_("工作计划"),
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        null=True,
+        blank=True,
+    )
+    lead_unit = models.ForeignKey(
+        "members.Unit",
+        verbose_name=_("牵头单位"),
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
+    )
+    co_units = models.ManyToManyField(
+        "members.Unit",
+        verbose_name=_("配合单位"),
+        through="CoUnit",
+        related_name="co_tasks",
+        blank=True,
+    )
+    duties = models.ManyToManyField(
+        "duties.DutyClause", verbose_name=_("依据职责"), related_name="tasks", blank=True
+    )
+    original_due_on = models.DateField(_("原定完成时限"))
+    due_on = models.DateField(_("完成时限"), help_text=_("经批准延期后的现行时限。"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.ASSIGNED
+    )
+    progress = models.PositiveSmallIntegerField(_("完成进度（%）"), default=0)
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    closure_requested_at = models.DateTimeField(_("申请销号时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("交办时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Optimistic locking: every edit checks and bumps it, so no update is lost.
+    edit_version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["due_on", "code"]
+        verbose_name = _("督办任务")
+        verbose_name_plural = _("督办任务")
+        permissions = [
+            ("report_task", _("报送任务进展")),
+            ("lead_task", _("以牵头单位身份办理任务")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__isnull=False) | Q(plan__isnull=False),
+                name="task_has_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="task_progress_percent"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="task_status_due"),
+            models.Index(fields=["lead_unit", "status"], name="task_lead_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tasks:detail", args=[self.pk])
+
+
+class TaskUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Task, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        abstract = False
+
+
+class TaskGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Task, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        abstract = False
+
+
+class CoUnit(models.Model):
+    """A co-unit (配合单位) of a task; the office may waive its report before closure."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="co_unit_links")
+    unit = models.ForeignKey("members.Unit", on_delete=models.PROTECT, related_name="+")
+    report_waived = models.BooleanField(_("免报"), default=False)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("配合单位")
+        verbose_name_plural = _("配合单位")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "unit"], name="co_unit_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} / {self.unit}"
+
+
+class ProgressReport(models.Model):
+    """A unit's progress report. The lead unit's covers the whole task; a co-unit's its part."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
+    unit = models.ForeignKey(
+        "members.Unit", verbose_name=_("报送单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    text = models.TextField(_("进展情况"))
+    percent = models.PositiveSmallIntegerField(_("完成进度（%）"))
+    is_lead_report = models.BooleanField(_("牵头单位总体报告"), default=False)
+    returned_reason = models.TextField(_("退回理由"), blank=True)
+    created_at = models.DateTimeField(_("报送时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    edit_version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("进展报告")
+        verbose_name_plural = _("进展报告")
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent")
+        ]
+        indexes = [models.Index(fields=["task", "unit", "-created_at"], name="report_task_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} {self.unit} {self.percent}%"
+
+    def get_absolute_url(self) -> str:
+        return self.task.get_absolute_url() + f"#report-{self.pk}"
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # The stored name never comes from the user; the original is kept in a field.
+    import uuid
+
+    return f"evidence/{instance.report.task_id}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("文件"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("tasks:evidence", args=[self.pk])
+
+
+class Extension(models.Model):
+    """A request to move a task's deadline (延期). Old and new deadlines are both kept."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("未批准")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="extensions")
+    unit = models.ForeignKey("members.Unit", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("延期理由"))
+    old_due_on = models.DateField(_("原时限"))
+    new_due_on = models.DateField(_("申请延至"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_due_on__gt=models.F("old_due_on")),
+                name="extension_moves_deadline_later",
+            ),
+            models.UniqueConstraint(
+                fields=["task"], condition=Q(status="pending"), name="extension_one_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} {self.old_due_on} → {self.new_due_on}"
+
+    def get_absolute_url(self) -> str:
+        return self.task.get_absolute_url() + f"#extension-{self.pk}"
+
+
+class TaskEvent(models.Model):
+    """A step in a task's life, shown on its timeline (who, when, what, why)."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("交办")
+        REASSIGNED = "reassigned", _("调整承办单位")
+        SIGNED = "signed", _("签收")
+        REPORTED = "reported", _("报送进展")
+        EXTENSION_REQUESTED = "extension_requested", _("申请延期")
+        EXTENSION_APPROVED = "extension_approved", _("批准延期")
+        EXTENSION_REJECTED = "extension_rejected", _("不予延期")
+        CLOSURE_REQUESTED = "closure_requested", _("申请销号")
+        RETURNED = "returned", _("退回")
+        WAIVED = "waived", _("免于配合单位报送")
+        CLOSED = "closed", _("销号")
+        EDITED = "edited", _("修改")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("事项"), max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "members.Unit", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    note = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("任务动态")
+        verbose_name_plural = _("任务动态")
+
+    def __str__(self) -> str:
+        return f"{self.task.code} {self.get_kind_display()}"
+
+
+class WorkdayOverride(models.Model):
+    """A day whose working status the office sets by hand (for years chinese-calendar
+    does not know yet, or local adjustments)."""
+
+    day = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("工作日调整")
+        verbose_name_plural = _("工作日调整")
+
+    def __str__(self) -> str:
+        return f"{self.day} {'工作日' if self.is_workday else '休息日'}"
+
+
+class Notification(models.Model):
+    """An in-app message for one person (assignment, return, reminder, bulletin)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    text = models.CharField(_("内容"), max_length=300)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Bulletin(models.Model):
+    """A progress circular (通报) drafted from the data, edited and issued by the office."""
+
+    class Period(models.TextChoices):
+        MONTH = "month", _("月度")
+        QUARTER = "quarter", _("季度")
+        YEAR = "year", _("年度")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        ISSUED = "issued", _("已印发")
+
+    period = models.CharField(_("通报周期"), max_length=10, choices=Period.choices)
+    period_start = models.DateField(_("起始日期"))
+    period_end = models.DateField(_("截止日期"))
+    title = models.CharField(_("标题"), max_length=200)
+    narrative = models.TextField(_("正文"))
+    figures = models.JSONField(_("统计数据"), default=dict, editable=False)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    issue_year = models.PositiveSmallIntegerField(_("文号年份"), null=True, blank=True)
+    issue_number = models.PositiveSmallIntegerField(_("文号序号"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("起草时间"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    issued_at = models.DateTimeField(_("印发时间"), null=True, blank=True)
+    edit_version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period_end", "-created_at"]
+        verbose_name = _("工作通报")
+        verbose_name_plural = _("工作通报")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue_year", "issue_number"], name="bulletin_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="bulletin_period_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("dashboard:bulletin", args=[self.pk])

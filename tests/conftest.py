@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Fast hashing: the cast's passwords are not what the tests are about.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the founding document and the fixed cast once per test database."""
+    from tests.cast import build_cast
+
+    with django_db_blocker.unblock():
+        build_cast()
