@@ -51,7 +51,9 @@ class DutyClause(models.Model):
         verbose_name = _("职责条款")
         verbose_name_plural = _("职责条款")
         constraints = [
-            models.UniqueConstraint(fields=["unit", "number"], name="duty_unique_number")
+            models.UniqueConstraint(
+                fields=["unit", "number"], name="duty_unique_number"
+            )
         ]
 
     def __str__(self) -> str:

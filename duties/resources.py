@@ -40,9 +40,13 @@ class CategoryWidget(widgets.Widget):
 
 class DutyClauseResource(resources.ModelResource):
     unit = fields.Field(attribute="unit", column_name="单位", widget=UnitByNameWidget())
-    number = fields.Field(attribute="number", column_name="序号", widget=widgets.IntegerWidget())
+    number = fields.Field(
+        attribute="number", column_name="序号", widget=widgets.IntegerWidget()
+    )
     text = fields.Field(attribute="text", column_name="条款原文")
-    category = fields.Field(attribute="category", column_name="类别", widget=CategoryWidget())
+    category = fields.Field(
+        attribute="category", column_name="类别", widget=CategoryWidget()
+    )
     is_joint = fields.Field(
         attribute="is_joint", column_name="联合职责", widget=widgets.BooleanWidget()
     )

@@ -23,7 +23,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     if joint:
         clauses = clauses.filter(is_joint=True)
     if query:
-        clauses = clauses.filter(Q(text__icontains=query) | Q(unit__name__icontains=query))
+        clauses = clauses.filter(
+            Q(text__icontains=query) | Q(unit__name__icontains=query)
+        )
     page = Paginator(clauses, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -39,5 +41,3 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "total": page.paginator.count,
         },
     )
-
-

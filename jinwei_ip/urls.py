@@ -29,5 +29,6 @@ urlpatterns = [
     path("duties/", include("duties.urls")),
     path("meetings/", include("meetings.urls")),
     path("tasks/", include("tasks.urls")),
+    path("dashboard/", include("tasks.urls_dashboard")),
     path("admin/", admin.site.urls),
 ]

@@ -17,7 +17,9 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(starts_at__year=year)
 
     def plenaries(self) -> MeetingQuerySet:
-        return self.filter(kind=Meeting.Kind.PLENARY).exclude(status=Meeting.Status.CANCELLED)
+        return self.filter(kind=Meeting.Kind.PLENARY).exclude(
+            status=Meeting.Status.CANCELLED
+        )
 
     def upcoming(self) -> MeetingQuerySet:
         return self.filter(
@@ -97,9 +99,7 @@ class Meeting(models.Model):
         blank=True,
         help_text=_("全体会议涉及全部成员单位；其他会议列出参会单位。"),
     )
-    partial_reason = models.TextField(
-        _("召开部分成员单位会议的理由"), blank=True
-    )
+    partial_reason = models.TextField(_("召开部分成员单位会议的理由"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -115,7 +115,8 @@ class Meeting(models.Model):
         verbose_name_plural = _("会议")
         constraints = [
             models.UniqueConstraint(
-                fields=["group", "year", "kind", "sequence"], name="meeting_unique_sequence"
+                fields=["group", "year", "kind", "sequence"],
+                name="meeting_unique_sequence",
             ),
             models.CheckConstraint(
                 condition=~Q(convener="deputy") | ~Q(delegation_note=""),
@@ -187,7 +188,9 @@ class Topic(models.Model):
         null=True,
         blank=True,
     )
-    agenda_order = models.PositiveSmallIntegerField(_("议程顺序"), null=True, blank=True)
+    agenda_order = models.PositiveSmallIntegerField(
+        _("议程顺序"), null=True, blank=True
+    )
     presenter = models.CharField(_("汇报人"), max_length=60, blank=True)
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.RAISED
@@ -213,9 +216,14 @@ class Attendance(models.Model):
         OBSERVER = "observer", _("列席")
         ABSENT = "absent", _("请假")
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendance"
+    )
     person = models.ForeignKey(
-        "members.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+"
+        "members.Person",
+        verbose_name=_("人员"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     unit = models.ForeignKey(
         "members.Unit",
@@ -243,7 +251,9 @@ class Attendance(models.Model):
         verbose_name = _("出席记录")
         verbose_name_plural = _("出席记录")
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once"),
+            models.UniqueConstraint(
+                fields=["meeting", "person"], name="attendance_once"
+            ),
             models.CheckConstraint(
                 condition=Q(substitute__isnull=True) | Q(status="absent"),
                 name="attendance_substitute_only_when_absent",
@@ -268,7 +278,9 @@ class Minutes(models.Model):
         APPROVED = "approved", _("已审批")
         ISSUED = "issued", _("已印发")
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="minutes")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="minutes"
+    )
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT
@@ -318,7 +330,9 @@ class Minutes(models.Model):
         verbose_name = _("会议纪要")
         verbose_name_plural = _("会议纪要")
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "version"], name="minutes_unique_version"),
+            models.UniqueConstraint(
+                fields=["meeting", "version"], name="minutes_unique_version"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -342,7 +356,9 @@ class Minutes(models.Model):
 class Decision(models.Model):
     """A decided matter (议定事项) of a minutes version, numbered from 1."""
 
-    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="decisions")
+    minutes = models.ForeignKey(
+        Minutes, on_delete=models.CASCADE, related_name="decisions"
+    )
     number = models.PositiveSmallIntegerField(_("序号"))
     text = models.TextField(_("议定事项"))
     suggested_units = models.ManyToManyField(
@@ -355,7 +371,9 @@ class Decision(models.Model):
         verbose_name = _("议定事项")
         verbose_name_plural = _("议定事项")
         constraints = [
-            models.UniqueConstraint(fields=["minutes", "number"], name="decision_unique_number")
+            models.UniqueConstraint(
+                fields=["minutes", "number"], name="decision_unique_number"
+            )
         ]
 
     def __str__(self) -> str:

@@ -41,7 +41,9 @@ def require_overseer(user: User) -> None:
         raise Http404
 
 
-def get_visible_or_404(user: User, queryset: models.QuerySet[M], perm: str, **lookup) -> M:
+def get_visible_or_404(
+    user: User, queryset: models.QuerySet[M], perm: str, **lookup
+) -> M:
     obj = get_object_or_404(queryset, **lookup)
     if not may_view(user, obj, perm):
         raise Http404
@@ -55,7 +57,9 @@ def get_unit_for(user: User, code: str) -> Unit:
 
 def get_unit_private_for(user: User, code: str) -> Unit:
     """A unit's internal page: its own accounts, the office and the leaders."""
-    return get_visible_or_404(user, Unit.objects.all(), "members.view_unit_private", code=code)
+    return get_visible_or_404(
+        user, Unit.objects.all(), "members.view_unit_private", code=code
+    )
 
 
 def may_view_unit_private(user: User, unit: Unit) -> bool:

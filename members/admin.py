@@ -7,7 +7,16 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .grants import grant_unit_access, unit_group
-from .models import LeadingGroup, Membership, Person, Position, Provision, Unit, UnitAlias, User
+from .models import (
+    LeadingGroup,
+    Membership,
+    Person,
+    Position,
+    Provision,
+    Unit,
+    UnitAlias,
+    User,
+)
 from .resources import UnitResource
 from .services import account_save
 
@@ -67,7 +76,14 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
-    list_display = ["username", "display_name", "role", "unit", "is_active", "last_login"]
+    list_display = [
+        "username",
+        "display_name",
+        "role",
+        "unit",
+        "is_active",
+        "last_login",
+    ]
     list_filter = ["role", "unit", "is_active"]
     search_fields = ["username", "display_name", "email"]
     fieldsets = (
@@ -77,13 +93,29 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
         (_("重要日期"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "display_name", "role", "unit", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "display_name",
+                    "role",
+                    "unit",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
     )
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser and obj is not None:
-            fieldsets = (*fieldsets, (_("系统权限"), {"fields": ("is_staff", "is_superuser")}))
+            fieldsets = (
+                *fieldsets,
+                (_("系统权限"), {"fields": ("is_staff", "is_superuser")}),
+            )
         return fieldsets
 
     def save_model(self, request, obj, form, change) -> None:

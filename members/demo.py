@@ -72,8 +72,14 @@ def load() -> list[tuple[str, str, str]]:
         _account(f"head_{code}", head, User.Role.UNIT_HEAD, unit)
         liaison = _person(liaison_name, unit, f"{unit.name}知识产权工作联络员")
         _account(f"liaison_{code}", liaison, User.Role.LIAISON, unit)
-    order = {role: i for i, role in enumerate(["office", "leader", "liaison", "unit_head"])}
-    accounts = User.objects.exclude(role="").select_related("unit").order_by("unit__order", "id")
+    order = {
+        role: i for i, role in enumerate(["office", "leader", "liaison", "unit_head"])
+    }
+    accounts = (
+        User.objects.exclude(role="")
+        .select_related("unit")
+        .order_by("unit__order", "id")
+    )
     return [
         (u.username, u.get_role_display(), u.unit.name if u.unit else "")
         for u in sorted(accounts, key=lambda u: order[u.role])

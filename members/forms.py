@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from django import forms
-
-from jinwei_ip.lib.forms import PortalForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from jinwei_ip.lib.forms import PortalForm
 
 from .models import Person
 
@@ -20,4 +20,6 @@ class PositionAssignForm(PortalForm):
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    note = forms.CharField(label=_("备注（如任免文号）"), max_length=200, required=False)
+    note = forms.CharField(
+        label=_("备注（如任免文号）"), max_length=200, required=False
+    )

@@ -44,7 +44,9 @@ def set_unit_grants(obj: models.Model, grants: Mapping[Unit, Iterable[str]]) -> 
                 perms[name] = _permission(name)
             wanted.add((group.pk, perms[name].pk))
     existing = set(
-        model.objects.filter(content_object=obj).values_list("group_id", "permission_id")
+        model.objects.filter(content_object=obj).values_list(
+            "group_id", "permission_id"
+        )
     )
     stale = existing - wanted
     for group_id, permission_id in stale:

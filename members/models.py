@@ -345,4 +345,7 @@ class User(AbstractUser):
 
     @property
     def is_unit_member(self) -> bool:
-        return self.role in {self.Role.LIAISON, self.Role.UNIT_HEAD} and self.unit_id is not None
+        return (
+            self.role in {self.Role.LIAISON, self.Role.UNIT_HEAD}
+            and self.unit_id is not None
+        )

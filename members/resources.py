@@ -22,12 +22,14 @@ class UnitResource(resources.ModelResource):
     def dehydrate_aliases(self, unit: Unit) -> str:
         return "、".join(unit.aliases.values_list("name", flat=True))
 
-    def save_m2m(self, instance, row, using_transactions, dry_run) -> None:  # noqa: D401
+    def save_m2m(self, instance, row, using_transactions, dry_run) -> None:
         from .grants import grant_unit_access
         from .models import UnitAlias
 
         super().save_m2m(instance, row, using_transactions, dry_run)
-        names = [n.strip() for n in str(row.get("别名") or "").replace(",", "、").split("、")]
+        names = [
+            n.strip() for n in str(row.get("别名") or "").replace(",", "、").split("、")
+        ]
         for name in filter(None, names):
             UnitAlias.objects.update_or_create(name=name, defaults={"unit": instance})
         grant_unit_access(instance)

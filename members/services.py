@@ -67,7 +67,9 @@ def founding_load(*, data: dict[str, Any] | None = None) -> LeadingGroup:
                     "is_joint": clause.get("joint", False),
                 },
             )
-        DutyClause.objects.filter(unit=unit, number__gt=len(u.get("duties", []))).delete()
+        DutyClause.objects.filter(
+            unit=unit, number__gt=len(u.get("duties", []))
+        ).delete()
 
     group, _created = LeadingGroup.objects.update_or_create(
         name=g["name"],
@@ -140,7 +142,9 @@ def account_save(
     user.role = role
     user.unit = unit
     user.save()
-    unit_groups = list(Unit.objects.exclude(auth_group=None).values_list("auth_group", flat=True))
+    unit_groups = list(
+        Unit.objects.exclude(auth_group=None).values_list("auth_group", flat=True)
+    )
     user.groups.remove(*unit_groups)
     if user.unit is not None and user.is_unit_member:
         user.groups.add(unit_group(user.unit))

@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 
 from duties.models import DutyClause
 
-from .access import get_unit_for, get_unit_private_for, may_view_unit_private, require_office
+from .access import (
+    get_unit_for,
+    get_unit_private_for,
+    may_view_unit_private,
+    require_office,
+)
 from .forms import PositionAssignForm
 from .models import LeadingGroup, Membership, Position, Provision, Unit, User
 from .services import position_assign
@@ -45,7 +50,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["duties"] = DutyClause.objects.filter(unit=user.unit)
     if user.sees_everything:
         context["unit_count"] = Unit.objects.members().count()
-        context["account_count"] = User.objects.filter(is_active=True).exclude(role="").count()
+        context["account_count"] = (
+            User.objects.filter(is_active=True).exclude(role="").count()
+        )
         context["vacant_positions"] = (
             Position.objects.filter(group=group)
             .exclude(memberships__in=Membership.objects.current())
@@ -64,7 +71,8 @@ def group_detail(request: HttpRequest) -> HttpResponse:
     leaders = [p for p in positions if p.kind != Position.Kind.MEMBER]
     members = [p for p in positions if p.kind == Position.Kind.MEMBER]
     units = Unit.objects.members().annotate(
-        duty_count=Count("duties"), joint_count=Count("duties", filter=Q(duties__is_joint=True))
+        duty_count=Count("duties"),
+        joint_count=Count("duties", filter=Q(duties__is_joint=True)),
     )
     provisions = Provision.objects.filter(group=group)
     return render(
@@ -77,7 +85,9 @@ def group_detail(request: HttpRequest) -> HttpResponse:
             "units": units,
             "tasks": [p for p in provisions if p.kind == Provision.Kind.TASK],
             "rules": [p for p in provisions if p.kind == Provision.Kind.RULE],
-            "requirements": [p for p in provisions if p.kind == Provision.Kind.REQUIREMENT],
+            "requirements": [
+                p for p in provisions if p.kind == Provision.Kind.REQUIREMENT
+            ],
         },
     )
 
@@ -89,7 +99,9 @@ def office_detail(request: HttpRequest) -> HttpResponse:
         .prefetch_related(_current_memberships())
         .first()
     )
-    staff = User.objects.filter(role=User.Role.OFFICE, is_active=True).order_by("display_name")
+    staff = User.objects.filter(role=User.Role.OFFICE, is_active=True).order_by(
+        "display_name"
+    )
     return render(
         request,
         "members/office.html",
@@ -97,7 +109,9 @@ def office_detail(request: HttpRequest) -> HttpResponse:
             "group": group,
             "director": director,
             "staff": staff,
-            "office_duties": DutyClause.objects.filter(unit=group.office_unit, number=1),
+            "office_duties": DutyClause.objects.filter(
+                unit=group.office_unit, number=1
+            ),
             "requirements": Provision.objects.filter(
                 group=group, kind=Provision.Kind.REQUIREMENT
             ),
@@ -140,13 +154,17 @@ def unit_people(request: HttpRequest, code: str) -> HttpResponse:
 
 def position_history(request: HttpRequest, pk: int) -> HttpResponse:
     position = get_object_or_404(Position.objects.select_related("unit"), pk=pk)
-    memberships = position.memberships.select_related("person", "person__unit").order_by(
-        "-start_on"
-    )
+    memberships = position.memberships.select_related(
+        "person", "person__unit"
+    ).order_by("-start_on")
     return render(
         request,
         "members/position_history.html",
-        {"position": position, "memberships": memberships, "today": timezone.localdate()},
+        {
+            "position": position,
+            "memberships": memberships,
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -162,4 +180,6 @@ def position_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("任职已变更，原任职记录已保留在历史中。"))
             return redirect("members:position_history", pk=position.pk)
-    return render(request, "members/position_assign.html", {"position": position, "form": form})
+    return render(
+        request, "members/position_assign.html", {"position": position, "form": form}
+    )

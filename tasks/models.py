@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
+
+from jinwei_ip.lib.workdays import add_workdays
 
 
 class WorkPlan(models.Model):
@@ -34,6 +39,36 @@ class WorkPlan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tasks:plan", args=[self.pk])
+
+
+class TaskQuerySet(models.QuerySet):
+    def open(self) -> TaskQuerySet:
+        return self.exclude(status=Task.Status.CLOSED)
+
+    def overdue(self, today: date | None = None) -> TaskQuerySet:
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+    def for_unit(self, unit) -> TaskQuerySet:
+        """Tasks a unit leads or co-handles."""
+        return self.filter(Q(lead_unit=unit) | Q(co_unit_links__unit=unit)).distinct()
+
+    def with_light(self, today: date | None = None) -> TaskQuerySet:
+        """Annotate ``light_value`` computed in the database (same rule as ``Task.light``)."""
+        today = today or timezone.localdate()
+        warn_until, stale_before = Task.light_thresholds(today)
+        return self.annotate(
+            light_value=Case(
+                When(status=Task.Status.CLOSED, then=Value(Task.Light.GREY)),
+                When(due_on__lt=today, then=Value(Task.Light.RED)),
+                When(due_on__lte=warn_until, then=Value(Task.Light.YELLOW)),
+                When(
+                    Q(last_activity_at__lt=stale_before) & Q(progress__lt=100),
+                    then=Value(Task.Light.YELLOW),
+                ),
+                default=Value(Task.Light.GREEN),
+                output_field=models.CharField(),
+            )
+        )
 
 
 class Task(models.Model):
@@ -84,7 +119,10 @@ class Task(models.Model):
         blank=True,
     )
     duties = models.ManyToManyField(
-        "duties.DutyClause", verbose_name=_("依据职责"), related_name="tasks", blank=True
+        "duties.DutyClause",
+        verbose_name=_("依据职责"),
+        related_name="tasks",
+        blank=True,
     )
     original_due_on = models.DateField(_("原定完成时限"))
     due_on = models.DateField(_("完成时限"), help_text=_("经批准延期后的现行时限。"))
@@ -100,7 +138,9 @@ class Task(models.Model):
         null=True,
         blank=True,
     )
-    closure_requested_at = models.DateTimeField(_("申请销号时间"), null=True, blank=True)
+    closure_requested_at = models.DateTimeField(
+        _("申请销号时间"), null=True, blank=True
+    )
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -110,6 +150,10 @@ class Task(models.Model):
         blank=True,
     )
     return_reason = models.TextField(_("退回理由"), blank=True)
+    last_activity_at = models.DateTimeField(
+        _("最近办理时间"),
+        help_text=_("交办、签收或报送进展的最近时间，用于判断进展是否滞后。"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -118,6 +162,8 @@ class Task(models.Model):
     # Optimistic locking: every edit checks and bumps it, so no update is lost.
     edit_version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "code"]
@@ -147,6 +193,45 @@ class Task(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("tasks:detail", args=[self.pk])
 
+    # A task with no report or other activity for this long counts as lagging.
+    STALE_AFTER = timedelta(days=30)
+
+    @staticmethod
+    def light_thresholds(today: date) -> tuple[date, datetime]:
+        """(last due date that is "due soon", activity older than this is stale)."""
+        warn_until = add_workdays(today, settings.TASK_WARNING_WORKDAYS)
+        stale_before = timezone.make_aware(
+            datetime.combine(today - Task.STALE_AFTER, datetime.min.time())
+        )
+        return warn_until, stale_before
+
+    def light_on(self, today: date) -> str:
+        """Green on track, yellow due within the warning window (working days) or
+        lagging, red overdue, grey closed. Computed, never stored."""
+        if self.status == self.Status.CLOSED:
+            return self.Light.GREY
+        if self.due_on < today:
+            return self.Light.RED
+        warn_until, stale_before = self.light_thresholds(today)
+        if self.due_on <= warn_until:
+            return self.Light.YELLOW
+        if self.last_activity_at < stale_before and self.progress < 100:
+            return self.Light.YELLOW
+        return self.Light.GREEN
+
+    @property
+    def light(self) -> str:
+        value = getattr(self, "light_value", None)
+        return value or self.light_on(timezone.localdate())
+
+    @property
+    def light_label(self) -> str:
+        return str(self.Light(self.light).label)
+
+    @property
+    def is_extended(self) -> bool:
+        return self.due_on != self.original_due_on
+
 
 class TaskUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Task, on_delete=models.CASCADE)
@@ -165,7 +250,9 @@ class TaskGroupObjectPermission(GroupObjectPermissionBase):
 class CoUnit(models.Model):
     """A co-unit (配合单位) of a task; the office may waive its report before closure."""
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="co_unit_links")
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="co_unit_links"
+    )
     unit = models.ForeignKey("members.Unit", on_delete=models.PROTECT, related_name="+")
     report_waived = models.BooleanField(_("免报"), default=False)
     waived_by = models.ForeignKey(
@@ -192,7 +279,10 @@ class ProgressReport(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
     unit = models.ForeignKey(
-        "members.Unit", verbose_name=_("报送单位"), on_delete=models.PROTECT, related_name="+"
+        "members.Unit",
+        verbose_name=_("报送单位"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -216,7 +306,11 @@ class ProgressReport(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent")
         ]
-        indexes = [models.Index(fields=["task", "unit", "-created_at"], name="report_task_unit")]
+        indexes = [
+            models.Index(
+                fields=["task", "unit", "-created_at"], name="report_task_unit"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.task.code} {self.unit} {self.percent}%"
@@ -295,7 +389,9 @@ class Extension(models.Model):
                 name="extension_moves_deadline_later",
             ),
             models.UniqueConstraint(
-                fields=["task"], condition=Q(status="pending"), name="extension_one_pending"
+                fields=["task"],
+                condition=Q(status="pending"),
+                name="extension_one_pending",
             ),
         ]
 
@@ -329,7 +425,11 @@ class TaskEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     unit = models.ForeignKey(
-        "members.Unit", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        "members.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     note = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
@@ -375,7 +475,9 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("站内通知")
         verbose_name_plural = _("站内通知")
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread")
+        ]
 
     def __str__(self) -> str:
         return self.text
@@ -403,7 +505,9 @@ class Bulletin(models.Model):
         _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     issue_year = models.PositiveSmallIntegerField(_("文号年份"), null=True, blank=True)
-    issue_number = models.PositiveSmallIntegerField(_("文号序号"), null=True, blank=True)
+    issue_number = models.PositiveSmallIntegerField(
+        _("文号序号"), null=True, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

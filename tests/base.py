@@ -26,7 +26,9 @@ class PortalTestCase(TestCase):
             self.client.force_login(user)
         return self.client.get(url, **kwargs)
 
-    def post_as(self, user, url: str, data: dict | None = None, **kwargs) -> HttpResponse:
+    def post_as(
+        self, user, url: str, data: dict | None = None, **kwargs
+    ) -> HttpResponse:
         self.client.logout()
         if user is not None:
             self.client.force_login(user)

@@ -16,7 +16,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from members.models import Person, Position, Unit, User
-from members.services import account_create, founding_load, office_group_sync, position_assign
+from members.services import (
+    account_create,
+    founding_load,
+    office_group_sync,
+    position_assign,
+)
 
 PASSWORD = "cast-password-123"
 
@@ -58,7 +63,9 @@ def build_cast() -> None:
     deputy = Person.objects.get(name="李志强")
     for kind in (Position.Kind.DEPUTY, Position.Kind.OFFICE_DIRECTOR):
         position_assign(
-            position=Position.objects.get(kind=kind), person=deputy, start_on=date(2022, 9, 22)
+            position=Position.objects.get(kind=kind),
+            person=deputy,
+            start_on=date(2022, 9, 22),
         )
     position_assign(
         position=Position.objects.get(kind=Position.Kind.MEMBER, unit=units["sfj"]),

@@ -22,7 +22,10 @@ class PortalModelForm(forms.ModelForm):
 def style_widgets(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
+        if isinstance(
+            widget,
+            (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect),
+        ):
             continue
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"
         existing = widget.attrs.get("class", "")

@@ -20,7 +20,9 @@ def axes_cooloff(request: HttpRequest | None) -> timedelta:
         return COOLOFF_TIERS[0]
     from axes.models import AccessAttempt
 
-    username = (request.POST.get("username") or "").strip() if request.method == "POST" else ""
+    username = (
+        (request.POST.get("username") or "").strip() if request.method == "POST" else ""
+    )
     if not username:
         return COOLOFF_TIERS[0]
     failures = (

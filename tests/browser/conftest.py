@@ -52,9 +52,13 @@ def portal_url() -> Iterator[str]:
         "DEMO_PASSWORD": DEMO_PASSWORD,
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--no-input", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*manage, "load_demo"], env=env, check=True, cwd=ROOT, capture_output=True)
-    log = open(workdir / "server.log", "w")  # noqa: SIM115
+    subprocess.run(
+        [*manage, "migrate", "--no-input", "-v0"], env=env, check=True, cwd=ROOT
+    )
+    subprocess.run(
+        [*manage, "load_demo"], env=env, check=True, cwd=ROOT, capture_output=True
+    )
+    log = open(workdir / "server.log", "w")
     server = subprocess.Popen(
         [*manage, "runserver", "--noreload", "--nothreading", f"127.0.0.1:{port}"],
         env=env,
@@ -65,7 +69,7 @@ def portal_url() -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
-            urllib.request.urlopen(url + "/accounts/login/", timeout=1)  # noqa: S310
+            urllib.request.urlopen(url + "/accounts/login/", timeout=1)
             break
         except OSError:
             time.sleep(0.2)
@@ -82,7 +86,9 @@ def portal_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is not installed: run `make test` (it installs it) or apt-get install chromium")
+        pytest.fail(
+            "Chromium is not installed: run `make test` (it installs it) or apt-get install chromium"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -104,7 +110,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, request):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="zh-CN"
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

@@ -35,14 +35,18 @@ UNITS = [
 
 class FoundingDataTests(PortalTestCase):
     def test_twelve_member_units_in_document_order(self):
-        self.assertEqual(list(Unit.objects.members().values_list("name", flat=True)), UNITS)
+        self.assertEqual(
+            list(Unit.objects.members().values_list("name", flat=True)), UNITS
+        )
 
     def test_leading_posts_as_in_the_document(self):
         group = LeadingGroup.objects.get()
         self.assertEqual(group.document_number, "宝金政办字〔2022〕46号")
         self.assertEqual(group.office_unit.name, "区市场监管局")
         posts = dict(
-            Position.objects.exclude(kind=Position.Kind.MEMBER).values_list("kind", "post")
+            Position.objects.exclude(kind=Position.Kind.MEMBER).values_list(
+                "kind", "post"
+            )
         )
         self.assertEqual(posts["leader"], "区政府分管副区长")
         self.assertEqual(posts["deputy"], "区市场监管局局长")
@@ -65,8 +69,15 @@ class FoundingDataTests(PortalTestCase):
         joint = DutyClause.objects.joint()
         self.assertEqual(
             set(joint.values_list("unit__name", flat=True)),
-            {"区委宣传部", "区市场监管局", "市公安局金台分局", "区农业农村局", "区商务局",
-             "区文旅局", "区人民法院"},
+            {
+                "区委宣传部",
+                "区市场监管局",
+                "市公安局金台分局",
+                "区农业农村局",
+                "区商务局",
+                "区文旅局",
+                "区人民法院",
+            },
         )
         for clause in joint:
             self.assertRegex(clause.text, "组织知识产权(联合执法行动|大型宣传活动)")
@@ -74,7 +85,9 @@ class FoundingDataTests(PortalTestCase):
     def test_group_tasks_and_rules(self):
         self.assertEqual(Provision.objects.filter(kind=Provision.Kind.TASK).count(), 6)
         rules = " ".join(
-            Provision.objects.filter(kind=Provision.Kind.RULE).values_list("text", flat=True)
+            Provision.objects.filter(kind=Provision.Kind.RULE).values_list(
+                "text", flat=True
+            )
         )
         self.assertIn("原则上每年召开一次", rules)
         self.assertIn("由组长委托副组长召集", rules)
@@ -97,8 +110,17 @@ class FoundingDataTests(PortalTestCase):
         self.assertIsNone(Unit.objects.resolve(""))
 
     def test_loading_again_changes_nothing(self):
-        counts = (Unit.objects.count(), DutyClause.objects.count(), Position.objects.count())
+        counts = (
+            Unit.objects.count(),
+            DutyClause.objects.count(),
+            Position.objects.count(),
+        )
         founding_load()
         self.assertEqual(
-            counts, (Unit.objects.count(), DutyClause.objects.count(), Position.objects.count())
+            counts,
+            (
+                Unit.objects.count(),
+                DutyClause.objects.count(),
+                Position.objects.count(),
+            ),
         )

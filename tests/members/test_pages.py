@@ -20,7 +20,13 @@ class GroupPageTests(PortalTestCase):
         self.assertContains(response, "区市场监管局局长")
         self.assertContains(response, "王建华")
         self.assertContains(response, "办公室主任")
-        for unit in ["区委宣传部", "区教体局", "市公安局金台分局", "区人民法院", "区文旅局"]:
+        for unit in [
+            "区委宣传部",
+            "区教体局",
+            "市公安局金台分局",
+            "区人民法院",
+            "区文旅局",
+        ]:
             self.assertContains(response, unit)
         self.assertContains(response, "原则上每年召开一次")
 
@@ -59,19 +65,28 @@ class UnitPageTests(PortalTestCase):
 
     def test_people_page_link_only_for_those_who_may_open_it(self):
         url = reverse("members:unit_people", args=[self.unit_a.code])
-        self.assertContains(self.get_as(self.liaison_a, self.unit_a.get_absolute_url()), url)
-        self.assertNotContains(self.get_as(self.liaison_b, self.unit_a.get_absolute_url()), url)
+        self.assertContains(
+            self.get_as(self.liaison_a, self.unit_a.get_absolute_url()), url
+        )
+        self.assertNotContains(
+            self.get_as(self.liaison_b, self.unit_a.get_absolute_url()), url
+        )
 
     def test_unknown_unit_is_404(self):
         self.assertEqual(
-            self.get_as(self.office, reverse("members:unit", args=["nope"])).status_code, 404
+            self.get_as(
+                self.office, reverse("members:unit", args=["nope"])
+            ).status_code,
+            404,
         )
 
 
 class DutyCatalogueTests(PortalTestCase):
     def test_filter_by_unit_and_category(self):
         url = reverse("duties:catalogue")
-        response = self.get_as(self.liaison_a, url, data={"unit": "nyncj", "category": "variety"})
+        response = self.get_as(
+            self.liaison_a, url, data={"unit": "nyncj", "category": "variety"}
+        )
         self.assertContains(response, "依法查处农作物品种侵权行为")
         self.assertNotContains(response, "加强对知识产权侵权案件的会商和衔接配合")
         self.assertEqual(response.context["total"], 2)
@@ -90,14 +105,20 @@ class PositionChangeTests(PortalTestCase):
         newcomer = Person.objects.create(name="新任副区长")
         url = reverse("members:position_assign", args=[position.pk])
         response = self.post_as(
-            self.office, url, {"person": newcomer.pk, "start_on": "2026-03-01", "note": "区政府任免"}
+            self.office,
+            url,
+            {"person": newcomer.pk, "start_on": "2026-03-01", "note": "区政府任免"},
         )
-        self.assertRedirects(response, reverse("members:position_history", args=[position.pk]))
+        self.assertRedirects(
+            response, reverse("members:position_history", args=[position.pk])
+        )
         old = Membership.objects.get(position=position, person__name="王建华")
         self.assertEqual(old.end_on, date(2026, 2, 28))
         self.assertEqual(position.holder_on(date(2025, 1, 1)).name, "王建华")
         self.assertEqual(position.holder_on(date(2026, 3, 2)).name, "新任副区长")
-        history = self.get_as(self.liaison_a, reverse("members:position_history", args=[position.pk]))
+        history = self.get_as(
+            self.liaison_a, reverse("members:position_history", args=[position.pk])
+        )
         self.assertContains(history, "王建华")
         self.assertContains(history, "2026-02-28")
         self.assertContains(history, "新任副区长")

@@ -27,6 +27,8 @@ class Command(BaseCommand):
             if config.name in OWN_APPS and config.name != "members":
                 if find_spec(f"{config.name}.demo") is not None:
                     import_module(f"{config.name}.demo").load()
-        self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": members_demo.DEMO_PASSWORD})
+        self.stdout.write(
+            _("演示账号（密码均为 %(pw)s）：") % {"pw": members_demo.DEMO_PASSWORD}
+        )
         for username, role, unit in logins:
             self.stdout.write(f"  {username:<18} {role:<12} {unit}")

@@ -14,4 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         group = founding_load()
         office_group_sync()
-        self.stdout.write(self.style.SUCCESS(f"{group.name}：{Unit.objects.members().count()} 个成员单位"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{group.name}：{Unit.objects.members().count()} 个成员单位"
+            )
+        )
