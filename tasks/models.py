@@ -52,6 +52,34 @@ class TaskQuerySet(models.QuerySet):
         """Tasks a unit leads or co-handles."""
         return self.filter(Q(lead_unit=unit) | Q(co_unit_links__unit=unit)).distinct()
 
+    def visible_to(self, user) -> TaskQuerySet:
+        """Tasks a person may see: everything for the office and leaders; for a unit's
+        accounts, the tasks whose ``view_task`` object permission their groups hold
+        (the guardian direct-FK table, written only by the task services)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.sees_everything:
+            return self.all()
+        granted = TaskGroupObjectPermission.objects.filter(
+            group__user=user,
+            permission__codename="view_task",
+            permission__content_type__app_label="tasks",
+        ).values("content_object_id")
+        return self.filter(pk__in=granted)
+
+    def by_urgency(self) -> TaskQuerySet:
+        """Red first, then yellow, green, grey; nearest deadline first within a light.
+        Needs ``with_light()``."""
+        return self.annotate(
+            light_rank=Case(
+                When(light_value=Task.Light.RED, then=Value(0)),
+                When(light_value=Task.Light.YELLOW, then=Value(1)),
+                When(light_value=Task.Light.GREEN, then=Value(2)),
+                default=Value(3),
+                output_field=models.IntegerField(),
+            )
+        ).order_by("light_rank", "due_on", "code")
+
     def with_light(self, today: date | None = None) -> TaskQuerySet:
         """Annotate ``light_value`` computed in the database (same rule as ``Task.light``)."""
         today = today or timezone.localdate()
@@ -193,6 +221,16 @@ class Task(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("tasks:detail", args=[self.pk])
 
+    @property
+    def source_label(self) -> str:
+        if self.decision_id:
+            return str(self.decision.minutes.meeting)
+        return str(self.plan) if self.plan_id else ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
     # A task with no report or other activity for this long counts as lagging.
     STALE_AFTER = timedelta(days=30)
 
@@ -262,6 +300,7 @@ class CoUnit(models.Model):
         null=True,
         blank=True,
     )
+    acknowledged_at = models.DateTimeField(_("确认收到时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("配合单位")
@@ -481,6 +520,34 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def get_absolute_url(self) -> str:
+        return self.url or reverse("tasks:notifications")
+
+
+class ReminderLog(models.Model):
+    """One digest per person per day: ``send_reminders`` records what it sent so a
+    second run on the same day sends nothing again."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("提醒日期"))
+    task_count = models.PositiveIntegerField(_("任务数"))
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("提醒记录")
+        verbose_name_plural = _("提醒记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "day"], name="reminder_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.day}"
 
 
 class Bulletin(models.Model):

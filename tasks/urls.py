@@ -1,7 +1,57 @@
-from django.urls import path  # noqa: F401
+from __future__ import annotations
 
-from . import views  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "tasks"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.task_list, name="list"),
+    path("export.xlsx", views.task_export, name="export"),
+    path("<int:pk>/", views.task_detail, name="detail"),
+    path("<int:pk>/edit/", views.task_edit, name="edit"),
+    path("<int:pk>/reassign/", views.task_reassign, name="reassign"),
+    path("<int:pk>/sign/", views.task_sign, name="sign"),
+    path("<int:pk>/report/", views.task_report, name="report"),
+    path("<int:pk>/closure/", views.task_closure, name="closure"),
+    path("<int:pk>/extension/", views.extension_request, name="extension"),
+    path("<int:pk>/return/", views.task_return, name="return"),
+    path("<int:pk>/close/", views.task_close, name="close"),
+    path("<int:pk>/waive/", views.task_waive, name="waive"),
+    path(
+        "from-decision/<int:decision_pk>/",
+        views.task_create_from_decision,
+        name="create_from_decision",
+    ),
+    path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
+    path(
+        "extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"
+    ),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("plans/", views.plan_list, name="plans"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan"),
+    path(
+        "plans/<int:pk>/new-task/", views.task_create_for_plan, name="create_for_plan"
+    ),
+    path("plans/<int:pk>/import/", views.plan_import, name="plan_import"),
+    path(
+        "plans/<int:pk>/import/confirm/",
+        views.plan_import_confirm,
+        name="plan_import_confirm",
+    ),
+    path("notifications/", views.notification_list, name="notifications"),
+    path(
+        "notifications/<int:pk>/read/",
+        views.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifications/read-all/",
+        views.notification_read_all,
+        name="notifications_read_all",
+    ),
+    path("workdays/", views.workday_list, name="workdays"),
+    path("workdays/<int:pk>/delete/", views.workday_delete, name="workday_delete"),
+]

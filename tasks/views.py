@@ -1,1 +1,823 @@
+"""Pages of the tasks app: one small function per URL and action.
+
+Objects come through ``tasks.access`` (404 if not visible, 403 if visible but not
+allowed); changes go through ``tasks.services``.
+"""
+
 from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from meetings.models import Decision
+from members.access import require_office, require_overseer
+from members.models import LeadingGroup, Unit, User
+
+from . import services
+from .access import (
+    LEAD,
+    REPORT,
+    get_evidence_for,
+    get_plan_for,
+    get_report_for,
+    get_task_for,
+    get_task_for_approver,
+    get_task_for_office,
+    task_actions,
+)
+from .forms import (
+    ExtensionDecideForm,
+    ExtensionRequestForm,
+    ImportForm,
+    NoteForm,
+    ProgressReportEditForm,
+    ProgressReportForm,
+    ReturnForm,
+    TaskAssignForm,
+    TaskEditForm,
+    TaskFilterForm,
+    TaskReassignForm,
+    WaiveForm,
+    WorkdayOverrideForm,
+    WorkPlanForm,
+)
+from .importer import parse_work_plan
+from .models import (
+    CoUnit,
+    Extension,
+    Notification,
+    ProgressReport,
+    Task,
+    WorkdayOverride,
+    WorkPlan,
+)
+from .timeline import build_timeline
+
+PER_PAGE = 30
+IMPORT_SESSION_KEY = "tasks_plan_import"
+
+
+def _stale_form(form, request: HttpRequest, version: int, error, **kwargs):
+    """Re-bind the person's own input to the current version, with the message:
+    their text is kept, and a deliberate second submit may overwrite."""
+    data = request.POST.copy()
+    data["version"] = str(version)
+    fresh = form.__class__(data, **kwargs)
+    fresh.is_valid()
+    fresh.add_error(None, error)
+    return fresh
+
+
+def _error_text(error: ValidationError) -> str:
+    return "；".join(str(m) for m in error.messages)
+
+
+# --- list, filters, export -------------------------------------------------
+
+
+def filtered_tasks(user: User, params) -> tuple[TaskFilterForm, QuerySet[Task]]:
+    """The tasks this person may see, filtered by the list's form, most urgent first.
+
+    Always the same few queries, whatever the number of tasks: lead unit, source
+    meeting and plan are joined, co-units prefetched in one query.
+    """
+    form = TaskFilterForm(params or None)
+    qs = (
+        Task.objects.visible_to(user)
+        .with_light()
+        .select_related("lead_unit", "decision__minutes__meeting", "plan")
+        .prefetch_related(
+            Prefetch(
+                "co_unit_links",
+                queryset=CoUnit.objects.select_related("unit").order_by("unit__order"),
+            )
+        )
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            qs = qs.filter(Q(code__icontains=data["q"]) | Q(title__icontains=data["q"]))
+        if data["light"]:
+            qs = qs.filter(light_value=data["light"])
+        if data["status"] == "open":
+            qs = qs.open()
+        elif data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["unit"]:
+            qs = qs.filter(pk__in=Task.objects.for_unit(data["unit"]).values("pk"))
+        if data["meeting"]:
+            qs = qs.filter(decision__minutes__meeting=data["meeting"])
+        if data["year"]:
+            year = int(data["year"])
+            qs = qs.filter(
+                Q(plan__year=year) | Q(decision__minutes__meeting__year=year)
+            )
+        if data["due_from"]:
+            qs = qs.filter(due_on__gte=data["due_from"])
+        if data["due_to"]:
+            qs = qs.filter(due_on__lte=data["due_to"])
+    return form, qs.by_urgency()
+
+
+@require_GET
+def task_list(request: HttpRequest) -> HttpResponse:
+    form, qs = filtered_tasks(request.user, request.GET)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tasks/task_list.html",
+        {
+            "form": form,
+            "page": page,
+            "tasks": page.object_list,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+LEDGER_HEADERS = [
+    "序号",
+    "任务编号",
+    "议定事项/任务",
+    "牵头单位",
+    "配合单位",
+    "完成时限",
+    "进展情况",
+    "状态",
+    "灯",
+]
+LEDGER_WIDTHS = [6, 16, 48, 16, 24, 22, 60, 10, 10]
+
+
+def ledger_rows(qs: QuerySet[Task]) -> list[list]:
+    latest = ProgressReport.objects.filter(
+        task=OuterRef("pk"), is_lead_report=True
+    ).order_by("-created_at", "-pk")
+    qs = qs.annotate(latest_lead_text=Subquery(latest.values("text")[:1]))
+    rows = []
+    for n, task in enumerate(qs, start=1):
+        due = task.due_on.isoformat()
+        if task.is_extended:
+            due += _("（原定 %(d)s）") % {"d": task.original_due_on.isoformat()}
+        subject = task.title
+        if task.description and task.description != task.title:
+            subject = f"{task.title}\n{task.description}"
+        rows.append(
+            [
+                n,
+                task.code,
+                subject,
+                task.lead_unit.name,
+                "、".join(link.unit.name for link in task.co_unit_links.all()),
+                due,
+                task.latest_lead_text or "",
+                task.get_status_display(),
+                task.light_label,
+            ]
+        )
+    return rows
+
+
+@require_GET
+def task_export(request: HttpRequest) -> HttpResponse:
+    """督办台账 as .xlsx for the list's current filter (formula-safe)."""
+    from jinwei_ip.lib.xlsx import write_table
+
+    _form, qs = filtered_tasks(request.user, request.GET)
+    today = timezone.localdate()
+    data = write_table(
+        title=_("督办台账"),
+        caption=_("金台区知识产权工作协调领导小组督办台账（%(d)s）")
+        % {"d": today.isoformat()},
+        headers=LEDGER_HEADERS,
+        rows=ledger_rows(qs),
+        widths=LEDGER_WIDTHS,
+    )
+    response = HttpResponse(
+        data,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"督办台账-{today.isoformat()}.xlsx"
+    from django.utils.http import content_disposition_header
+
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+# --- the task page ---------------------------------------------------------
+
+
+@require_GET
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for(request.user, pk)
+    reports = list(
+        task.reports.select_related("unit", "author").prefetch_related("evidence")
+    )
+    co_links = list(task.co_unit_links.select_related("unit", "waived_by"))
+    latest_by_unit: dict[int, ProgressReport] = {}
+    for report in reports:  # newest first
+        latest_by_unit.setdefault(report.unit_id, report)
+    for link in co_links:
+        link.latest_report = latest_by_unit.get(link.unit_id)
+    lead_reports = [r for r in reports if r.is_lead_report]
+    co_reports = [r for r in reports if not r.is_lead_report]
+    extensions = list(
+        task.extensions.select_related("unit", "requested_by", "decided_by")
+    )
+    actions = task_actions(request.user, task)
+    user = request.user
+    return render(
+        request,
+        "tasks/task_detail.html",
+        {
+            "task": task,
+            "actions": actions,
+            "co_links": co_links,
+            "lead_reports": lead_reports,
+            "co_reports": co_reports,
+            "my_unit_id": user.unit_id if user.is_unit_member else None,
+            "my_co_link": next(
+                (
+                    link
+                    for link in co_links
+                    if user.is_unit_member and link.unit_id == user.unit_id
+                ),
+                None,
+            ),
+            "extensions": extensions,
+            "pending_extension": next(
+                (e for e in extensions if e.status == Extension.Status.PENDING), None
+            ),
+            "approved_extensions": [
+                e for e in extensions if e.status == Extension.Status.APPROVED
+            ],
+            "duties": task.duties.select_related("unit"),
+            "timeline": build_timeline(task),
+            "return_form": ReturnForm(),
+            "note_form": NoteForm(),
+            "decide_form": ExtensionDecideForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# --- assignment ------------------------------------------------------------
+
+
+def _assign_page(
+    request: HttpRequest,
+    *,
+    decision: Decision | None = None,
+    plan: WorkPlan | None = None,
+    initial: dict,
+) -> HttpResponse:
+    form = TaskAssignForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            task = services.task_assign(
+                decision=decision,
+                plan=plan,
+                lead=data["lead"],
+                co_units=data["co_units"],
+                due=data["due"],
+                duties=data["duties"],
+                title=data["title"],
+                description=data["description"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("已交办任务 %(code)s，并通知了承办单位。") % {"code": task.code},
+            )
+            return redirect(task)
+    return render(
+        request,
+        "tasks/task_form.html",
+        {
+            "form": form,
+            "decision": decision,
+            "plan": plan,
+            "existing": decision.tasks.select_related("lead_unit")
+            if decision
+            else None,
+        },
+    )
+
+
+def task_create_from_decision(request: HttpRequest, decision_pk: int) -> HttpResponse:
+    require_office(request.user)
+    decision = get_object_or_404(
+        Decision.objects.select_related("minutes__meeting"), pk=decision_pk
+    )
+    if decision.minutes.status != decision.minutes.Status.ISSUED:
+        messages.error(request, _("会议纪要印发后，议定事项才能转为督办任务。"))
+        return redirect(decision.minutes)
+    suggested = list(decision.suggested_units.all())
+    text = decision.text.strip()
+    initial = {
+        "title": text if len(text) <= 60 else text[:58] + "…",
+        "description": text,
+        "lead": suggested[0] if suggested else None,
+        "co_units": suggested[1:],
+    }
+    return _assign_page(request, decision=decision, initial=initial)
+
+
+def task_create_for_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    require_office(request.user)
+    plan = get_object_or_404(WorkPlan, pk=pk)
+    return _assign_page(request, plan=plan, initial={"due": date(plan.year, 12, 31)})
+
+
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_office(request.user, pk)
+    form = TaskEditForm(
+        request.POST or None,
+        task=task,
+        initial={
+            "title": task.title,
+            "description": task.description,
+            "duties": task.duties.all(),
+            "version": task.edit_version,
+        },
+    )
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.task_edit(
+                task=task,
+                title=data["title"],
+                description=data["description"],
+                duties=data["duties"],
+                by=request.user,
+                version=data["version"],
+            )
+        except services.StaleEdit as error:
+            stale = True
+            task.refresh_from_db()
+            form = _stale_form(form, request, task.edit_version, error, task=task)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("任务内容已保存。"))
+            return redirect(task)
+    return render(
+        request,
+        "tasks/task_edit.html",
+        {"form": form, "task": task, "stale": stale, "title": _("修改任务内容")},
+    )
+
+
+def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_office(request.user, pk)
+    form = TaskReassignForm(
+        request.POST or None,
+        initial={
+            "lead": task.lead_unit,
+            "co_units": task.co_units.all(),
+            "due": task.due_on,
+            "version": task.edit_version,
+        },
+    )
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.task_reassign(
+                task=task,
+                lead=data["lead"],
+                co_units=data["co_units"],
+                due=data["due"],
+                by=request.user,
+                version=data["version"],
+            )
+        except services.StaleEdit as error:
+            stale = True
+            task.refresh_from_db()
+            form = _stale_form(form, request, task.edit_version, error)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("承办单位和时限已调整，权限已重新授予。"))
+            return redirect(task)
+    return render(
+        request,
+        "tasks/task_edit.html",
+        {"form": form, "task": task, "stale": stale, "title": _("调整承办单位与时限")},
+    )
+
+
+# --- unit actions ----------------------------------------------------------
+
+
+def _run(request: HttpRequest, task: Task, action, success: str, **kwargs):
+    try:
+        action(task=task, by=request.user, **kwargs)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, success)
+    return redirect(task)
+
+
+@require_POST
+def task_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for(request.user, pk, perm=REPORT)
+    is_lead = request.user.has_perm(LEAD, task)
+    return _run(
+        request,
+        task,
+        services.task_sign,
+        _("已签收任务。") if is_lead else _("已确认收到配合任务。"),
+    )
+
+
+def task_report(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for(request.user, pk, perm=REPORT)
+    form = ProgressReportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"percent": task.progress},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.progress_report_file(
+                task=task,
+                by=request.user,
+                text=data["text"],
+                percent=data["percent"],
+                files=data["files"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("进展已报送。"))
+            return redirect(task)
+    is_lead = request.user.has_perm(LEAD, task)
+    co_latest = []
+    if is_lead:
+        for link in task.co_unit_links.select_related("unit"):
+            link.latest_report = (
+                task.reports.filter(unit=link.unit).prefetch_related("evidence").first()
+            )
+            co_latest.append(link)
+    return render(
+        request,
+        "tasks/report_form.html",
+        {"task": task, "form": form, "is_lead": is_lead, "co_latest": co_latest},
+    )
+
+
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for(request.user, pk, edit=True)
+    form = ProgressReportEditForm(
+        request.POST or None,
+        initial={
+            "text": report.text,
+            "percent": report.percent,
+            "version": report.edit_version,
+        },
+    )
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.progress_report_edit(
+                report=report,
+                by=request.user,
+                text=data["text"],
+                percent=data["percent"],
+                version=data["version"],
+            )
+        except services.StaleEdit as error:
+            stale = True
+            report.refresh_from_db()
+            form = _stale_form(form, request, report.edit_version, error)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("进展报告已修改。"))
+            return redirect(report)
+    return render(
+        request,
+        "tasks/report_edit.html",
+        {"form": form, "report": report, "task": report.task, "stale": stale},
+    )
+
+
+@require_POST
+def task_closure(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for(request.user, pk, perm=LEAD)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _run(
+        request,
+        task,
+        services.closure_request,
+        _("已申请销号，等待办公室审核。"),
+        note=note,
+    )
+
+
+def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for(request.user, pk, perm=LEAD)
+    form = ExtensionRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.extension_request(
+                task=task,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                new_due_on=form.cleaned_data["new_due_on"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("延期申请已提交，等待审批。"))
+            return redirect(task)
+    return render(request, "tasks/extension_form.html", {"task": task, "form": form})
+
+
+# --- office and leader actions --------------------------------------------
+
+
+@require_POST
+def task_return(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_office(request.user, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写退回理由。"))
+        return redirect(task)
+    report = None
+    if form.cleaned_data["report"]:
+        report = get_object_or_404(
+            ProgressReport, pk=form.cleaned_data["report"], task=task
+        )
+    return _run(
+        request,
+        task,
+        services.task_return,
+        _("已退回，并通知了承办单位。"),
+        reason=form.cleaned_data["reason"],
+        report=report,
+    )
+
+
+@require_POST
+def task_close(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_office(request.user, pk)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _run(request, task, services.task_close, _("任务已销号。"), note=note)
+
+
+@require_POST
+def task_waive(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_office(request.user, pk)
+    form = WaiveForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        services.co_unit_waive(
+            task=task,
+            unit=form.cleaned_data["unit"],
+            by=request.user,
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("已确认 %(unit)s 免于报送配合进展。")
+            % {"unit": form.cleaned_data["unit"].name},
+        )
+    return redirect(task)
+
+
+@require_POST
+def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    extension = get_object_or_404(Extension, pk=pk)
+    task = get_task_for_approver(request.user, extension.task_id)
+    form = ExtensionDecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择审批结果。"))
+        return redirect(task)
+    try:
+        services.extension_decide(
+            extension=extension,
+            approve=form.cleaned_data["approve"],
+            by=request.user,
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("已批准延期。")
+            if form.cleaned_data["approve"]
+            else _("已决定不予延期。"),
+        )
+    return redirect(task)
+
+
+# --- evidence --------------------------------------------------------------
+
+
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Evidence is never served by the web server: only here, after the task check."""
+    evidence = get_evidence_for(request.user, pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- work plans and import -------------------------------------------------
+
+
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    require_overseer(request.user)
+    from django.db.models import Count
+
+    plans = WorkPlan.objects.annotate(task_count=Count("tasks"))
+    return render(request, "tasks/plan_list.html", {"plans": plans})
+
+
+def plan_create(request: HttpRequest) -> HttpResponse:
+    require_office(request.user)
+    form = WorkPlanForm(
+        request.POST or None,
+        initial={
+            "year": timezone.localdate().year,
+            "title": _("%(y)d年知识产权强区建设工作计划")
+            % {"y": timezone.localdate().year},
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        plan = services.work_plan_create(
+            group=LeadingGroup.objects.first(), by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("工作计划已创建，可逐项交办或从 Excel 导入。"))
+        return redirect(plan)
+    return render(request, "tasks/plan_form.html", {"form": form})
+
+
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for(request.user, pk)
+    tasks = (
+        plan.tasks.with_light()
+        .select_related("lead_unit")
+        .prefetch_related(
+            Prefetch("co_unit_links", queryset=CoUnit.objects.select_related("unit"))
+        )
+        .order_by("code")
+    )
+    return render(request, "tasks/plan_detail.html", {"plan": plan, "tasks": tasks})
+
+
+def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload → preview (nothing written; rows kept in the session) → confirm."""
+    require_office(request.user)
+    plan = get_object_or_404(WorkPlan, pk=pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = parse_work_plan(upload.read(), plan.year)
+        if result.ok:
+            request.session[IMPORT_SESSION_KEY] = {
+                "plan": plan.pk,
+                "rows": result.rows,
+                "name": upload.name,
+            }
+        else:
+            request.session.pop(IMPORT_SESSION_KEY, None)
+    return render(
+        request,
+        "tasks/plan_import.html",
+        {"plan": plan, "form": form, "result": result},
+    )
+
+
+@require_POST
+def plan_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    require_office(request.user)
+    plan = get_object_or_404(WorkPlan, pk=pk)
+    pending = request.session.get(IMPORT_SESSION_KEY)
+    if not pending or pending.get("plan") != plan.pk:
+        messages.error(request, _("没有待确认的导入，请重新上传文件。"))
+        return redirect("tasks:plan_import", pk=plan.pk)
+    try:
+        tasks = services.work_plan_import(
+            plan=plan, rows=pending["rows"], by=request.user
+        )
+    except (ValidationError, Unit.DoesNotExist) as error:
+        messages.error(
+            request,
+            _("导入失败，未写入任何数据：%(e)s")
+            % {
+                "e": _error_text(error)
+                if isinstance(error, ValidationError)
+                else _("单位已不存在")
+            },
+        )
+        return redirect("tasks:plan_import", pk=plan.pk)
+    request.session.pop(IMPORT_SESSION_KEY, None)
+    messages.success(request, _("已导入 %(n)d 项任务。") % {"n": len(tasks)})
+    return redirect(plan)
+
+
+# --- notifications ---------------------------------------------------------
+
+
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    qs = Notification.objects.filter(recipient=request.user)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tasks/notifications.html",
+        {"page": page, "unread": qs.filter(read_at__isnull=True).count()},
+    )
+
+
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    if request.POST.get("go") and note.url.startswith("/"):
+        return redirect(note.url)
+    return redirect("tasks:notifications")
+
+
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    n = Notification.objects.filter(
+        recipient=request.user, read_at__isnull=True
+    ).update(read_at=timezone.now())
+    messages.success(request, _("已将 %(n)d 条通知标为已读。") % {"n": n})
+    return redirect("tasks:notifications")
+
+
+# --- working-day calendar --------------------------------------------------
+
+
+def workday_list(request: HttpRequest) -> HttpResponse:
+    """The office's override table for the working-day calendar."""
+    require_overseer(request.user)
+    form = WorkdayOverrideForm(request.POST or None)
+    if request.method == "POST":
+        require_office(request.user)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("工作日调整已保存。"))
+            return redirect("tasks:workdays")
+    today = timezone.localdate()
+    return render(
+        request,
+        "tasks/workdays.html",
+        {
+            "form": form,
+            "overrides": WorkdayOverride.objects.filter(
+                day__gte=today - timedelta(days=400)
+            ),
+        },
+    )
+
+
+@require_POST
+def workday_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    require_office(request.user)
+    get_object_or_404(WorkdayOverride, pk=pk).delete()
+    messages.success(request, _("已删除该调整。"))
+    return redirect("tasks:workdays")

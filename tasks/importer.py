@@ -1,0 +1,285 @@
+"""Import of the annual work plan (工作计划) from an Excel workbook.
+
+Why a dedicated importer instead of django-import-export's Resource: a plan row is
+not one model row. It resolves unit names through aliases and the bracket
+convention (“……（区市场监管局、市公安局金台分局负责）”: first unit leads, the rest
+co-operate), creates a Task with co-units, duty clauses and object permissions
+through ``services.task_assign``, and must report errors by row *and column* in
+Chinese before anything is written. Resource's row model (one instance per row,
+``save()`` per instance, English error strings, no hook for a guarded zip check
+before openpyxl opens the file) would have needed overriding at every step.
+
+Flow: ``parse_work_plan(bytes, year)`` → ``ParseResult`` (rows as plain JSON-able
+dicts + errors). The preview page shows it and keeps the rows in the session;
+confirming calls ``services.work_plan_import`` in one transaction.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from duties.models import DutyClause
+from jinwei_ip.lib.xlsx import UnsafeWorkbook, load_workbook_safely
+from members.models import Unit
+
+COLUMNS = ["序号", "工作任务", "牵头单位", "配合单位", "完成时限", "依据职责"]
+REQUIRED = ["工作任务", "完成时限"]
+UNIT_SPLIT = re.compile(r"[、，,；;/\s]+")
+BRACKET = re.compile(r"[（(]([^（）()]+?)(?:负责|牵头)[）)]\s*[。；;]?\s*$")
+DUTY_CODE = re.compile(r"([A-Za-z]+)-(\d+)")
+DEFAULT_MAX_UNPACKED = 50 * 1024 * 1024
+
+
+@dataclass
+class ParseResult:
+    rows: list[dict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_due(value, year: int) -> date | None:
+    """Dates as Excel dates or as written in plans: 2026-06-30, 2026/6/30,
+    2026年6月30日, 2026年6月底, 2026年6月, 2026年底, 年底, 长期坚持 (= year end)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value).replace(" ", "")
+    if not text:
+        return None
+    if any(word in text for word in ("长期", "持续", "全年")) or text in {
+        "年底",
+        "年内",
+    }:
+        return date(year, 12, 31)
+    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})月?(?:底|末|前)?", text)
+    if m and 1 <= int(m[2]) <= 12:
+        y, mo = int(m[1]), int(m[2])
+        return date(y, mo, calendar.monthrange(y, mo)[1])
+    m = re.fullmatch(r"(\d{4})年(?:底|末|内)?", text)
+    if m:
+        return date(int(m[1]), 12, 31)
+    m = re.fullmatch(r"(\d{1,2})月(?:底|末|前)?", text)
+    if m and 1 <= int(m[1]) <= 12:
+        mo = int(m[1])
+        return date(year, mo, calendar.monthrange(year, mo)[1])
+    return None
+
+
+def split_units(text: str) -> list[str]:
+    return [p for p in UNIT_SPLIT.split(text or "") if p]
+
+
+def parse_work_plan(data: bytes, year: int) -> ParseResult:
+    """Read and check every row; nothing is written here."""
+    result = ParseResult()
+    try:
+        wb = load_workbook_safely(
+            data,
+            max_unpacked=getattr(
+                settings, "IMPORT_MAX_UNPACKED_BYTES", DEFAULT_MAX_UNPACKED
+            ),
+        )
+    except UnsafeWorkbook as error:
+        result.errors.append(str(error))
+        return result
+    try:
+        ws = wb.worksheets[0]
+        rows = ws.iter_rows()
+        header_row = next(rows, None)
+        headers = [_text(c.value) for c in header_row or []]
+        while headers and not headers[-1]:
+            headers.pop()
+        missing = [c for c in COLUMNS[:5] if c not in headers]
+        unknown = [h for h in headers if h and h not in COLUMNS]
+        if missing or unknown:
+            parts = []
+            if missing:
+                parts.append(_("缺少列：%(c)s") % {"c": "、".join(missing)})
+            if unknown:
+                parts.append(_("无法识别的列：%(c)s") % {"c": "、".join(unknown)})
+            result.errors.append(
+                _("表头不符合模板（%(detail)s）。第1行应依次为：%(cols)s。")
+                % {"detail": "；".join(parts), "cols": "、".join(COLUMNS)}
+            )
+            return result
+        index = {name: headers.index(name) for name in COLUMNS if name in headers}
+        max_rows = getattr(settings, "IMPORT_MAX_ROWS", 20000)
+        seen: dict[tuple[str, int], int] = {}
+        seqs: dict[str, int] = {}
+        units = _unit_cache()
+        for number, cells in enumerate(rows, start=2):
+            if number - 1 > max_rows:
+                result.errors.append(_("文件超过 %(n)d 行的限制。") % {"n": max_rows})
+                break
+            cells = list(cells)
+            values = {}
+            formula = False
+            for name, i in index.items():
+                cell = cells[i] if i < len(cells) else None
+                if cell is None:
+                    values[name] = None
+                    continue
+                if getattr(cell, "data_type", None) == "f" or (
+                    isinstance(cell.value, str) and cell.value.startswith("=")
+                ):
+                    result.errors.append(
+                        _(
+                            "第%(row)d行“%(col)s”：单元格含公式，请复制后“粘贴为数值”再导入。"
+                        )
+                        % {"row": number, "col": name}
+                    )
+                    formula = True
+                values[name] = cell.value
+            if formula:
+                continue
+            if all(_text(v) == "" for v in values.values()):
+                continue  # blank lines between sections are common in plans
+            row = _parse_row(number, values, year, units, result.errors)
+            if row is None:
+                continue
+            key = (row["title"], row["lead"])
+            if key in seen:
+                result.errors.append(
+                    _(
+                        "第%(row)d行：与第%(first)d行重复（同一工作任务、同一牵头单位）。"
+                    )
+                    % {"row": number, "first": seen[key]}
+                )
+                continue
+            seen[key] = number
+            if row["seq"]:
+                if row["seq"] in seqs:
+                    result.errors.append(
+                        _("第%(row)d行“序号”：%(seq)s 与第%(first)d行重复。")
+                        % {"row": number, "seq": row["seq"], "first": seqs[row["seq"]]}
+                    )
+                    continue
+                seqs[row["seq"]] = number
+            result.rows.append(row)
+    finally:
+        wb.close()
+    if not result.rows and not result.errors:
+        result.errors.append(_("文件中没有任务行：第1行为表头，任务从第2行开始。"))
+    return result
+
+
+def _unit_cache() -> dict[str, Unit | None]:
+    return {}
+
+
+def _resolve(name: str, cache: dict[str, Unit | None]) -> Unit | None:
+    if name not in cache:
+        cache[name] = Unit.objects.members().resolve(name)
+    return cache[name]
+
+
+def _parse_row(
+    number: int, values: dict, year: int, units: dict, errors: list[str]
+) -> dict | None:
+    ok = True
+
+    def error(col: str, message: str) -> None:
+        nonlocal ok
+        ok = False
+        errors.append(
+            _("第%(row)d行“%(col)s”：%(msg)s")
+            % {"row": number, "col": col, "msg": message}
+        )
+
+    text = _text(values.get("工作任务"))
+    lead_text = _text(values.get("牵头单位"))
+    co_text = _text(values.get("配合单位"))
+    if not text:
+        error("工作任务", _("不能为空"))
+    body = text
+    if text and not lead_text:
+        m = BRACKET.search(text)
+        if m:
+            names = split_units(m[1])
+            lead_text, co_text = names[0], "、".join(names[1:])
+            body = text[: m.start()].rstrip("，,；; ")
+    lead = None
+    if not lead_text:
+        if text:
+            error("牵头单位", _("不能为空（也可在工作任务末尾用“（某某局负责）”注明）"))
+    else:
+        lead = _resolve(lead_text, units)
+        if lead is None:
+            error("牵头单位", _("无法识别的单位“%(u)s”") % {"u": lead_text})
+    co_units = []
+    for name in split_units(co_text):
+        unit = _resolve(name, units)
+        if unit is None:
+            error("配合单位", _("无法识别的单位“%(u)s”") % {"u": name})
+        elif lead is not None and unit.pk == lead.pk:
+            continue
+        elif unit.pk not in co_units:
+            co_units.append(unit.pk)
+    raw_due = values.get("完成时限")
+    due = parse_due(raw_due, year)
+    if due is None:
+        if _text(raw_due):
+            error(
+                "完成时限",
+                _("无法识别的日期“%(d)s”（示例：2026-06-30、2026年6月底）")
+                % {"d": _text(raw_due)},
+            )
+        else:
+            error("完成时限", _("不能为空"))
+    duties = []
+    duty_text = _text(values.get("依据职责"))
+    for code in DUTY_CODE.findall(duty_text):
+        clause = DutyClause.objects.filter(
+            unit__code__iexact=code[0], number=int(code[1])
+        ).first()
+        if clause is None:
+            error("依据职责", _("无法识别的职责条款“%(c)s”") % {"c": "-".join(code)})
+        elif lead is not None and clause.unit_id not in {lead.pk, *co_units}:
+            error(
+                "依据职责",
+                _("职责条款“%(c)s”不属于牵头或配合单位") % {"c": "-".join(code)},
+            )
+        else:
+            duties.append(clause.pk)
+    if not ok:
+        return None
+    title = body if len(body) <= 60 else body[:58] + "…"
+    seq = _text(values.get("序号"))
+    return {
+        "row": number,
+        "seq": seq if re.fullmatch(r"[0-9A-Za-z.\-]{1,10}", seq) else "",
+        "title": title,
+        "description": body,
+        "lead": lead.pk,
+        "lead_name": lead.name,
+        "co_units": co_units,
+        "co_names": [
+            u.name for u in Unit.objects.filter(pk__in=co_units).order_by("order")
+        ],
+        "due": due.isoformat(),
+        "duties": duties,
+    }

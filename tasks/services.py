@@ -1,0 +1,856 @@
+"""Task workflows (督查督办): the only place tasks change state, grants are written,
+history is recorded and units are notified.
+
+Every change goes through ``_claim``: one conditional UPDATE that bumps
+``edit_version`` only if the task is still in an allowed state (and, for edits,
+still at the version the person saw). Two people acting at once therefore never
+overwrite each other: the second is told, on SQLite and PostgreSQL alike. After
+the claim the row is saved through the ORM so django-simple-history records the
+before/after with who did it (``_history_user``) and why (``_change_reason``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from duties.models import DutyClause
+from meetings.models import Decision, Minutes
+from members.grants import set_unit_grants
+from members.models import Unit, User
+
+from .models import (
+    CoUnit,
+    Evidence,
+    Extension,
+    ProgressReport,
+    Task,
+    TaskEvent,
+    WorkPlan,
+)
+from .notifications import notify, notify_unit, office_people, unit_people
+
+LEAD_PERMS = ("tasks.view_task", "tasks.report_task", "tasks.lead_task")
+CO_PERMS = ("tasks.view_task", "tasks.report_task")
+S = Task.Status
+
+
+class StaleEdit(ValidationError):
+    """Someone else changed the object after this person opened the form."""
+
+
+# --- helpers ---------------------------------------------------------------
+
+
+def next_task_code(base: str) -> str:
+    """``base`` if free, else base-2, base-3 … (a second task from one matter)."""
+    taken = set(
+        Task.objects.filter(code__startswith=base).values_list("code", flat=True)
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _grant(task: Task) -> None:
+    grants: dict[Unit, Sequence[str]] = {task.lead_unit: LEAD_PERMS}
+    for unit in task.co_units.all():
+        if unit.pk != task.lead_unit_id:
+            grants[unit] = CO_PERMS
+    set_unit_grants(task, grants)
+
+
+def _event(
+    task: Task,
+    kind: str,
+    by: User,
+    *,
+    unit: Unit | None = None,
+    note: str = "",
+) -> TaskEvent:
+    return TaskEvent.objects.create(
+        task=task, kind=kind, actor=by, unit=unit, note=note
+    )
+
+
+def _claim(
+    task: Task,
+    *,
+    statuses: Iterable[str] | None = None,
+    version: int | None = None,
+) -> Task:
+    """Atomically take the task for one change; returns a fresh, locked copy."""
+    qs = Task.objects.filter(pk=task.pk)
+    if statuses is not None:
+        qs = qs.filter(status__in=list(statuses))
+    if version is not None:
+        qs = qs.filter(edit_version=version)
+    if not qs.update(edit_version=F("edit_version") + 1):
+        fresh = Task.objects.get(pk=task.pk)
+        if version is not None and fresh.edit_version != version:
+            raise StaleEdit(
+                _(
+                    "该任务已被他人修改（当前为第 %(v)d 版），您的修改未保存。"
+                    "请查看最新内容后再提交，您填写的内容已保留在下方。"
+                )
+                % {"v": fresh.edit_version}
+            )
+        raise ValidationError(
+            _("任务当前状态为“%(status)s”，不能执行此操作。")
+            % {"status": fresh.get_status_display()}
+        )
+    return Task.objects.select_for_update().get(pk=task.pk)
+
+
+def _save(task: Task, by: User, reason: str) -> None:
+    task._history_user = by
+    task._change_reason = reason
+    task.save()
+
+
+def _unit_of(by: User) -> Unit:
+    if not by.is_unit_member:
+        raise ValidationError(_("只有成员单位的联络员或负责同志可以办理。"))
+    return by.unit
+
+
+def _check_units(lead: Unit, co_units: Iterable[Unit]) -> list[Unit]:
+    co = [u for u in co_units if u.pk != lead.pk]
+    return list({u.pk: u for u in co}.values())
+
+
+def _check_duties(duties: Iterable[DutyClause], units: list[Unit]) -> list[DutyClause]:
+    allowed = {u.pk for u in units}
+    duties = list(duties)
+    wrong = [d for d in duties if d.unit_id not in allowed]
+    if wrong:
+        raise ValidationError(
+            {
+                "duties": _("职责条款“%(code)s”不属于牵头或配合单位。")
+                % {"code": wrong[0].code}
+            }
+        )
+    return duties
+
+
+# --- assignment ------------------------------------------------------------
+
+
+@transaction.atomic
+def task_assign(
+    *,
+    decision: Decision | None = None,
+    plan: WorkPlan | None = None,
+    lead: Unit,
+    co_units: Iterable[Unit] = (),
+    due: date,
+    duties: Iterable[DutyClause] = (),
+    title: str,
+    description: str,
+    by: User,
+    code: str | None = None,
+    notify_units: bool = True,
+) -> Task:
+    """Turn a decided matter of issued minutes (or a work-plan item) into a task."""
+    if (decision is None) == (plan is None):
+        raise ValidationError(_("任务必须来自一项议定事项或一份工作计划。"))
+    if decision is not None:
+        decision = Decision.objects.select_related("minutes__meeting").get(
+            pk=decision.pk
+        )
+        if decision.minutes.status != Minutes.Status.ISSUED:
+            raise ValidationError(_("会议纪要印发后，议定事项才能转为督办任务。"))
+        base = decision.code
+    else:
+        base = f"{plan.year}-计划-{plan.tasks.count() + 1}"
+    co = _check_units(lead, co_units)
+    duties = _check_duties(duties, [lead, *co])
+    now = timezone.now()
+    task = Task(
+        code=next_task_code(code or base),
+        title=title.strip(),
+        description=description.strip(),
+        decision=decision,
+        plan=plan,
+        lead_unit=lead,
+        original_due_on=due,
+        due_on=due,
+        last_activity_at=now,
+        created_by=by,
+    )
+    task._history_user = by
+    task._change_reason = _("交办")
+    task.save()
+    CoUnit.objects.bulk_create([CoUnit(task=task, unit=u) for u in co])
+    task.duties.set(duties)
+    _grant(task)
+    _event(
+        task,
+        TaskEvent.Kind.ASSIGNED,
+        by,
+        unit=lead,
+        note=_("牵头单位：%(lead)s；配合单位：%(co)s；完成时限：%(due)s")
+        % {
+            "lead": lead.name,
+            "co": "、".join(u.name for u in co) or _("无"),
+            "due": due.isoformat(),
+        },
+    )
+    if notify_units:
+        notify_unit(
+            task,
+            [lead, *co],
+            text=_("新交办任务 %(code)s：%(title)s，完成时限 %(due)s")
+            % {"code": task.code, "title": task.title, "due": due.isoformat()},
+            subject=_("【督办任务】%(code)s %(title)s")
+            % {"code": task.code, "title": task.title},
+        )
+    return task
+
+
+@transaction.atomic
+def task_reassign(
+    *,
+    task: Task,
+    lead: Unit,
+    co_units: Iterable[Unit],
+    due: date,
+    by: User,
+    version: int,
+) -> Task:
+    """The office changes the units or corrects the deadline (not an extension).
+
+    Grants are rewritten, so a unit taken off the task stops seeing it. A deadline
+    corrected before any extension was approved also corrects the original one.
+    """
+    task = _claim(
+        task, statuses=[s for s in S.values if s != S.CLOSED], version=version
+    )
+    co = _check_units(lead, co_units)
+    before = (
+        task.lead_unit,
+        list(task.co_units.all()),
+        task.due_on,
+    )
+    changes = []
+    if before[0].pk != lead.pk:
+        changes.append(
+            _("牵头单位：%(a)s → %(b)s") % {"a": before[0].name, "b": lead.name}
+        )
+    if {u.pk for u in before[1]} != {u.pk for u in co}:
+        changes.append(
+            _("配合单位：%(a)s → %(b)s")
+            % {
+                "a": "、".join(u.name for u in before[1]) or _("无"),
+                "b": "、".join(u.name for u in co) or _("无"),
+            }
+        )
+    if before[2] != due:
+        changes.append(
+            _("完成时限：%(a)s → %(b)s")
+            % {"a": before[2].isoformat(), "b": due.isoformat()}
+        )
+    if not changes:
+        raise ValidationError(_("没有需要调整的内容。"))
+    task.lead_unit = lead
+    if due != task.due_on:
+        if not task.extensions.filter(status=Extension.Status.APPROVED).exists():
+            task.original_due_on = due
+        task.due_on = due
+    if lead.pk != before[0].pk and task.status == S.SIGNED:
+        task.status = S.ASSIGNED  # the new lead unit signs for it again
+        task.signed_at = None
+        task.signed_by = None
+    task.last_activity_at = timezone.now()
+    _save(task, by, _("调整承办单位"))
+    CoUnit.objects.filter(task=task).exclude(unit__in=co).delete()
+    existing = set(CoUnit.objects.filter(task=task).values_list("unit_id", flat=True))
+    CoUnit.objects.bulk_create(
+        [CoUnit(task=task, unit=u) for u in co if u.pk not in existing]
+    )
+    task.duties.remove(
+        *task.duties.exclude(unit__in=[lead, *co])
+    )  # duties of units no longer on the task
+    _grant(task)
+    note = "；".join(changes)
+    _event(task, TaskEvent.Kind.REASSIGNED, by, unit=lead, note=note)
+    new_units = [lead, *co]
+    notify_unit(
+        task,
+        new_units,
+        text=_("任务 %(code)s 已调整：%(note)s") % {"code": task.code, "note": note},
+        subject=_("【督办任务调整】%(code)s %(title)s")
+        % {"code": task.code, "title": task.title},
+    )
+    return task
+
+
+@transaction.atomic
+def task_edit(
+    *,
+    task: Task,
+    title: str,
+    description: str,
+    duties: Iterable[DutyClause],
+    by: User,
+    version: int,
+) -> Task:
+    """The office edits the wording and duty clauses of an open task."""
+    task = _claim(
+        task, statuses=[s for s in S.values if s != S.CLOSED], version=version
+    )
+    duties = _check_duties(duties, [task.lead_unit, *task.co_units.all()])
+    task.title = title.strip()
+    task.description = description.strip()
+    _save(task, by, _("修改任务内容"))
+    task.duties.set(duties)
+    _event(task, TaskEvent.Kind.EDITED, by)
+    return task
+
+
+# --- the unit's side -------------------------------------------------------
+
+
+@transaction.atomic
+def task_sign(*, task: Task, by: User) -> Task:
+    """The lead unit signs for the task (签收); a co-unit acknowledges its part."""
+    unit = _unit_of(by)
+    if unit.pk != task.lead_unit_id:
+        link = CoUnit.objects.select_for_update().filter(task=task, unit=unit).first()
+        if link is None:
+            raise ValidationError(_("本单位不是该任务的承办单位。"))
+        if link.acknowledged_at is None:
+            link.acknowledged_at = timezone.now()
+            link.save(update_fields=["acknowledged_at"])
+            _event(
+                task,
+                TaskEvent.Kind.SIGNED,
+                by,
+                unit=unit,
+                note=_("配合单位确认收到"),
+            )
+        return task
+    task = _claim(task, statuses=[S.ASSIGNED])
+    now = timezone.now()
+    task.status = S.SIGNED
+    task.signed_at = now
+    task.signed_by = by
+    task.last_activity_at = now
+    _save(task, by, _("签收"))
+    _event(task, TaskEvent.Kind.SIGNED, by, unit=unit)
+    return task
+
+
+@transaction.atomic
+def progress_report_file(
+    *,
+    task: Task,
+    by: User,
+    text: str,
+    percent: int,
+    files: Sequence[UploadedFile] = (),
+) -> ProgressReport:
+    """A unit reports progress. The lead unit's report covers the whole task and
+    sets its progress; a co-unit's report covers its part."""
+    unit = _unit_of(by)
+    is_lead = unit.pk == task.lead_unit_id
+    if is_lead:
+        if task.status == S.ASSIGNED:
+            raise ValidationError(_("请先签收任务，再报送进展。"))
+        task = _claim(task, statuses=[S.SIGNED, S.IN_PROGRESS, S.RETURNED])
+        task.status = S.IN_PROGRESS
+        task.progress = percent
+    else:
+        if not CoUnit.objects.filter(task=task, unit=unit).exists():
+            raise ValidationError(_("本单位不是该任务的承办单位。"))
+        task = _claim(task, statuses=[s for s in S.values if s != S.CLOSED])
+    task.last_activity_at = timezone.now()
+    _save(task, by, _("报送进展"))
+    report = ProgressReport(
+        task=task,
+        unit=unit,
+        author=by,
+        text=text.strip(),
+        percent=percent,
+        is_lead_report=is_lead,
+    )
+    report._history_user = by
+    report.save()
+    for upload in files:
+        Evidence.objects.create(
+            report=report,
+            file=upload,
+            original_name=os.path.basename(upload.name)[:200],
+            content_type=getattr(upload, "sniffed_type", "")
+            or upload.content_type
+            or "application/octet-stream",
+            size=upload.size,
+        )
+    _event(
+        task,
+        TaskEvent.Kind.REPORTED,
+        by,
+        unit=unit,
+        note=(_("总体进度 %(p)d%%") if is_lead else _("配合部分进度 %(p)d%%"))
+        % {"p": percent},
+    )
+    if not is_lead:
+        notify(
+            unit_people([task.lead_unit]),
+            text=_("%(unit)s 报送了任务 %(code)s 的配合进展")
+            % {"unit": unit.name, "code": task.code},
+            url=report.get_absolute_url(),
+        )
+    return report
+
+
+@transaction.atomic
+def progress_report_edit(
+    *, report: ProgressReport, by: User, text: str, percent: int, version: int
+) -> ProgressReport:
+    """The reporting unit corrects its report while the task is open."""
+    qs = ProgressReport.objects.filter(pk=report.pk, edit_version=version)
+    if report.task.status == S.CLOSED:
+        raise ValidationError(_("任务已销号，进展报告不能再修改。"))
+    if not qs.update(edit_version=F("edit_version") + 1):
+        current = ProgressReport.objects.get(pk=report.pk)
+        raise StaleEdit(
+            _(
+                "该进展报告已被他人修改（当前为第 %(v)d 版），您的修改未保存。"
+                "请查看最新内容后再提交，您填写的内容已保留在下方。"
+            )
+            % {"v": current.edit_version}
+        )
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    report.text = text.strip()
+    report.percent = percent
+    report._history_user = by
+    report._change_reason = _("修改进展报告")
+    report.save()
+    task = report.task
+    if (
+        report.is_lead_report
+        and task.reports.filter(is_lead_report=True).first() == report
+    ):
+        task = _claim(task)
+        task.progress = percent
+        task.last_activity_at = timezone.now()
+        _save(task, by, _("修改进展报告"))
+    _event(
+        task,
+        TaskEvent.Kind.EDITED,
+        by,
+        unit=report.unit,
+        note=_("修改了进展报告（%(p)d%%）") % {"p": percent},
+    )
+    return report
+
+
+@transaction.atomic
+def closure_request(*, task: Task, by: User, note: str = "") -> Task:
+    """The lead unit asks for closure (申请销号) once every co-unit has reported
+    its part or the office has waived it."""
+    unit = _unit_of(by)
+    if unit.pk != task.lead_unit_id:
+        raise ValidationError(_("只有牵头单位可以申请销号。"))
+    if not task.reports.filter(is_lead_report=True).exists():
+        raise ValidationError(_("请先报送牵头单位的总体进展，再申请销号。"))
+    reported = set(task.reports.values_list("unit_id", flat=True))
+    missing = [
+        link.unit.name
+        for link in task.co_unit_links.select_related("unit")
+        if not link.report_waived and link.unit_id not in reported
+    ]
+    if missing:
+        raise ValidationError(
+            _(
+                "配合单位 %(units)s 尚未报送配合进展，暂不能申请销号（可请办公室确认免报）。"
+            )
+            % {"units": "、".join(missing)}
+        )
+    task = _claim(task, statuses=[S.SIGNED, S.IN_PROGRESS, S.RETURNED])
+    now = timezone.now()
+    task.status = S.CLOSURE_REQUESTED
+    task.closure_requested_at = now
+    task.last_activity_at = now
+    _save(task, by, _("申请销号"))
+    _event(task, TaskEvent.Kind.CLOSURE_REQUESTED, by, unit=unit, note=note.strip())
+    notify(
+        office_people(),
+        text=_("%(unit)s 申请销号：%(code)s %(title)s")
+        % {"unit": unit.name, "code": task.code, "title": task.title},
+        url=task.get_absolute_url(),
+    )
+    return task
+
+
+@transaction.atomic
+def co_unit_waive(*, task: Task, unit: Unit, by: User, note: str = "") -> CoUnit:
+    """The office excuses a co-unit from reporting before closure."""
+    link = CoUnit.objects.select_for_update().filter(task=task, unit=unit).first()
+    if link is None:
+        raise ValidationError(_("该单位不是本任务的配合单位。"))
+    if task.status == S.CLOSED:
+        raise ValidationError(_("任务已销号。"))
+    if not link.report_waived:
+        link.report_waived = True
+        link.waived_by = by
+        link.save(update_fields=["report_waived", "waived_by"])
+        _event(task, TaskEvent.Kind.WAIVED, by, unit=unit, note=note.strip())
+    return link
+
+
+# --- the office's side -----------------------------------------------------
+
+
+@transaction.atomic
+def task_return(
+    *, task: Task, by: User, reason: str, report: ProgressReport | None = None
+) -> Task:
+    """The office returns a report or a closure request with a reason (退回)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写退回理由。")})
+    task = _claim(task, statuses=[S.IN_PROGRESS, S.CLOSURE_REQUESTED])
+    units = [task.lead_unit]
+    if report is not None:
+        if report.task_id != task.pk:
+            raise ValidationError(_("该进展报告不属于本任务。"))
+        report.returned_reason = reason
+        report._history_user = by
+        report._change_reason = _("退回")
+        report.save(update_fields=["returned_reason", "updated_at"])
+        if report.unit_id != task.lead_unit_id:
+            units.append(report.unit)
+    was_closure = task.status == S.CLOSURE_REQUESTED
+    task.status = S.RETURNED
+    task.return_reason = reason
+    task.closure_requested_at = None
+    task.last_activity_at = timezone.now()
+    _save(task, by, _("退回"))
+    what = _("销号申请") if was_closure else _("进展报告")
+    _event(
+        task,
+        TaskEvent.Kind.RETURNED,
+        by,
+        unit=units[-1],
+        note=_("退回%(what)s：%(reason)s") % {"what": what, "reason": reason},
+    )
+    notify_unit(
+        task,
+        units,
+        text=_("任务 %(code)s 的%(what)s被退回：%(reason)s")
+        % {"code": task.code, "what": what, "reason": reason},
+        subject=_("【退回】%(code)s %(title)s")
+        % {"code": task.code, "title": task.title},
+    )
+    return task
+
+
+@transaction.atomic
+def task_close(*, task: Task, by: User, note: str = "") -> Task:
+    """The office verifies and closes the task (销号)."""
+    task = _claim(task, statuses=[S.CLOSURE_REQUESTED])
+    now = timezone.now()
+    task.status = S.CLOSED
+    task.closed_at = now
+    task.closed_by = by
+    task.progress = 100
+    task.last_activity_at = now
+    _save(task, by, _("销号"))
+    _event(task, TaskEvent.Kind.CLOSED, by, note=note.strip())
+    notify_unit(
+        task,
+        [task.lead_unit, *task.co_units.all()],
+        text=_("任务 %(code)s 已销号") % {"code": task.code},
+    )
+    return task
+
+
+# --- extensions ------------------------------------------------------------
+
+
+@transaction.atomic
+def extension_request(
+    *, task: Task, by: User, reason: str, new_due_on: date
+) -> Extension:
+    """The lead unit asks to move the deadline (延期), giving a reason."""
+    unit = _unit_of(by)
+    if unit.pk != task.lead_unit_id:
+        raise ValidationError(_("只有牵头单位可以申请延期。"))
+    task = _claim(task, statuses=[s for s in S.values if s != S.CLOSED])
+    if new_due_on <= task.due_on:
+        raise ValidationError(
+            {
+                "new_due_on": _("申请延至的日期必须晚于现行时限 %(d)s。")
+                % {"d": task.due_on}
+            }
+        )
+    if task.extensions.filter(status=Extension.Status.PENDING).exists():
+        raise ValidationError(_("已有一项延期申请待审批。"))
+    extension = Extension(
+        task=task,
+        unit=unit,
+        requested_by=by,
+        reason=reason.strip(),
+        old_due_on=task.due_on,
+        new_due_on=new_due_on,
+    )
+    extension._history_user = by
+    extension.save()
+    task.last_activity_at = timezone.now()
+    _save(task, by, _("申请延期"))
+    _event(
+        task,
+        TaskEvent.Kind.EXTENSION_REQUESTED,
+        by,
+        unit=unit,
+        note=_("申请由 %(old)s 延至 %(new)s：%(reason)s")
+        % {"old": task.due_on, "new": new_due_on, "reason": extension.reason},
+    )
+    approvers = office_people() + list(
+        User.objects.filter(role=User.Role.LEADER, is_active=True)
+    )
+    notify(
+        approvers,
+        text=_("%(unit)s 申请任务 %(code)s 延期至 %(new)s")
+        % {"unit": unit.name, "code": task.code, "new": new_due_on},
+        url=extension.get_absolute_url(),
+    )
+    return extension
+
+
+@transaction.atomic
+def extension_decide(
+    *, extension: Extension, approve: bool, by: User, note: str = ""
+) -> Extension:
+    """The office or a leader approves or rejects; on approval the deadline moves
+    and the original deadline and every request stay on record."""
+    if not by.sees_everything:
+        raise ValidationError(_("只有办公室或领导小组领导可以审批延期。"))
+    extension = Extension.objects.select_for_update().get(pk=extension.pk)
+    if extension.status != Extension.Status.PENDING:
+        raise ValidationError(_("该延期申请已审批。"))
+    task = _claim(extension.task, statuses=[s for s in S.values if s != S.CLOSED])
+    extension.status = (
+        Extension.Status.APPROVED if approve else Extension.Status.REJECTED
+    )
+    extension.decided_by = by
+    extension.decided_at = timezone.now()
+    extension.decision_note = note.strip()
+    extension._history_user = by
+    extension._change_reason = extension.get_status_display()
+    extension.save()
+    if approve:
+        task.due_on = max(task.due_on, extension.new_due_on)
+    _save(task, by, _("批准延期") if approve else _("不予延期"))
+    kind = (
+        TaskEvent.Kind.EXTENSION_APPROVED
+        if approve
+        else TaskEvent.Kind.EXTENSION_REJECTED
+    )
+    _event(
+        task,
+        kind,
+        by,
+        unit=extension.unit,
+        note=(
+            _("完成时限由 %(old)s 延至 %(new)s")
+            % {
+                "old": extension.old_due_on,
+                "new": extension.new_due_on,
+            }
+            if approve
+            else _("维持完成时限 %(old)s") % {"old": task.due_on}
+        )
+        + (f"；{extension.decision_note}" if extension.decision_note else ""),
+    )
+    notify_unit(
+        task,
+        [extension.unit],
+        text=(
+            _("任务 %(code)s 延期申请已批准，新时限 %(new)s")
+            if approve
+            else _("任务 %(code)s 延期申请未获批准")
+        )
+        % {"code": task.code, "new": extension.new_due_on},
+    )
+    return extension
+
+
+# --- work plans ------------------------------------------------------------
+
+
+@transaction.atomic
+def work_plan_create(*, group, year: int, title: str, by: User) -> WorkPlan:
+    return WorkPlan.objects.create(
+        group=group, year=year, title=title.strip(), created_by=by
+    )
+
+
+@transaction.atomic
+def work_plan_import(*, plan: WorkPlan, rows: Sequence[dict], by: User) -> list[Task]:
+    """Create every row of a checked import as a task of ``plan``; all or nothing.
+
+    ``rows`` come from ``tasks.importer.parse_work_plan`` (already validated);
+    units and duties are looked up again so a row cannot name a unit that
+    disappeared between preview and confirmation.
+    """
+    tasks = []
+    for row in rows:
+        lead = Unit.objects.get(pk=row["lead"])
+        co = list(Unit.objects.filter(pk__in=row["co_units"]))
+        duties = DutyClause.objects.filter(pk__in=row.get("duties", []))
+        seq = row.get("seq") or len(tasks) + 1
+        tasks.append(
+            task_assign(
+                plan=plan,
+                lead=lead,
+                co_units=co,
+                due=date.fromisoformat(row["due"]),
+                duties=duties,
+                title=row["title"],
+                description=row["description"],
+                by=by,
+                code=f"{plan.year}-计划-{seq}",
+                notify_units=False,
+            )
+        )
+    units = {t.lead_unit for t in tasks} | {u for t in tasks for u in t.co_units.all()}
+    notify(
+        unit_people(units),
+        text=_("%(plan)s 已导入，共 %(n)d 项任务，请查看本单位承办的任务。")
+        % {"plan": plan.title, "n": len(tasks)},
+        url="/tasks/",
+    )
+    return tasks
+
+
+# --- reminders -------------------------------------------------------------
+
+
+def reminder_digests(day: date) -> list[tuple[User, dict[str, list[Task]]]]:
+    """Who should hear about what on ``day``: liaisons and unit heads about their
+    unit's overdue, unsigned and due-soon tasks; the office about every overdue
+    task (escalation). People with nothing due are left out."""
+    from django.db.models import Prefetch
+
+    warn_until, _stale = Task.light_thresholds(day)
+    tasks = list(
+        Task.objects.open()
+        .filter(due_on__lte=warn_until)
+        .select_related("lead_unit")
+        .prefetch_related(
+            Prefetch("co_unit_links", queryset=CoUnit.objects.select_related("unit"))
+        )
+        .order_by("due_on", "code")
+    ) + list(
+        Task.objects.filter(status=S.ASSIGNED, due_on__gt=warn_until)
+        .select_related("lead_unit")
+        .prefetch_related("co_unit_links")
+        .order_by("due_on", "code")
+    )
+
+    def sort(items: list[Task]) -> list[Task]:
+        return sorted(items, key=lambda t: (t.due_on, t.code))
+
+    by_unit: dict[int, dict[str, list[Task]]] = {}
+    for task in tasks:
+        unit_ids = [task.lead_unit_id] + [
+            link.unit_id for link in task.co_unit_links.all()
+        ]
+        for unit_id in unit_ids:
+            bucket = by_unit.setdefault(
+                unit_id, {"overdue": [], "unsigned": [], "due_soon": []}
+            )
+            if task.due_on < day:
+                bucket["overdue"].append(task)
+            elif unit_id == task.lead_unit_id and task.status == S.ASSIGNED:
+                bucket["unsigned"].append(task)
+            elif task.due_on <= warn_until:
+                bucket["due_soon"].append(task)
+    out: list[tuple[User, dict[str, list[Task]]]] = []
+    people = User.objects.filter(
+        role__in=[User.Role.LIAISON, User.Role.UNIT_HEAD],
+        is_active=True,
+        unit_id__in=list(by_unit),
+    ).order_by("unit__order", "role", "id")
+    for person in people:
+        bucket = by_unit[person.unit_id]
+        if any(bucket.values()):
+            out.append((person, {k: sort(v) for k, v in bucket.items()}))
+    overdue = sort([t for t in tasks if t.due_on < day])
+    if overdue:
+        for person in office_people():
+            out.append((person, {"overdue": overdue, "unsigned": [], "due_soon": []}))
+    return out
+
+
+def reminders_send(*, day: date, dry_run: bool = False) -> list[tuple[User, dict]]:
+    """One digest per person per day (mail + in-app). A person already reminded on
+    ``day`` (ReminderLog) is skipped, so running twice sends nothing twice."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from .models import Notification, ReminderLog
+
+    done = set(
+        ReminderLog.objects.filter(day=day).values_list("recipient_id", flat=True)
+    )
+    sent = []
+    for person, groups in reminder_digests(day):
+        if person.pk in done:
+            continue
+        counts = {k: len(v) for k, v in groups.items()}
+        sent.append((person, counts))
+        if dry_run:
+            continue
+        parts = []
+        if counts["overdue"]:
+            parts.append(_("逾期 %(n)d 项") % {"n": counts["overdue"]})
+        if counts["unsigned"]:
+            parts.append(_("待签收 %(n)d 项") % {"n": counts["unsigned"]})
+        if counts["due_soon"]:
+            parts.append(_("临近时限 %(n)d 项") % {"n": counts["due_soon"]})
+        summary = "、".join(parts)
+        url = "/tasks/?status=open"
+        with transaction.atomic():
+            ReminderLog.objects.create(
+                recipient=person, day=day, task_count=sum(counts.values())
+            )
+            Notification.objects.create(
+                recipient=person,
+                text=_("督办提醒（%(d)s）：%(s)s")
+                % {"d": day.isoformat(), "s": summary},
+                url=url,
+            )
+            if person.email:
+                body = render_to_string(
+                    "emails/tasks/digest.txt",
+                    {
+                        "person": person,
+                        "day": day,
+                        "site": settings.SITE_URL,
+                        **groups,
+                    },
+                )
+                send_mail(
+                    _("【督办提醒】%(d)s：%(s)s")
+                    % {"d": day.isoformat(), "s": summary},
+                    body,
+                    None,
+                    [person.email],
+                )
+    return sent

@@ -1,0 +1,100 @@
+"""Template helpers of the tasks app: lights, status badges, the unit inbox, the bell."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import template
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.html import format_html
+
+from tasks.models import CoUnit, Notification, Task
+
+register = template.Library()
+
+STATUS_CLASS = {
+    Task.Status.ASSIGNED: "text-bg-primary",
+    Task.Status.SIGNED: "text-bg-info",
+    Task.Status.IN_PROGRESS: "text-bg-secondary",
+    Task.Status.RETURNED: "text-bg-danger",
+    Task.Status.CLOSURE_REQUESTED: "text-bg-warning",
+    Task.Status.CLOSED: "text-bg-light",
+}
+
+
+@register.simple_tag
+def light(task: Task, label: bool = True) -> str:
+    value = task.light
+    text = str(Task.Light(value).label)
+    if label:
+        return format_html(
+            '<span class="nowrap"><span class="light light-{}" aria-hidden="true"></span>{}</span>',
+            value,
+            text,
+        )
+    return format_html(
+        '<span class="light light-{}" title="{}" role="img" aria-label="{}"></span>',
+        value,
+        text,
+        text,
+    )
+
+
+@register.simple_tag
+def status_badge(task: Task) -> str:
+    return format_html(
+        '<span class="badge badge-status {}">{}</span>',
+        STATUS_CLASS.get(task.status, "text-bg-light"),
+        task.get_status_display(),
+    )
+
+
+@register.simple_tag
+def unread_notifications(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+@register.simple_tag(takes_context=True)
+def unit_inbox(context) -> dict:
+    """A liaison's or unit head's home: their unit's open tasks by light, what needs
+    signing, what is due this week, what was returned."""
+    user = context["request"].user
+    if not user.is_unit_member:
+        return {}
+    today = timezone.localdate()
+    week_end = today + timedelta(days=6 - today.weekday())
+    tasks = list(
+        Task.objects.visible_to(user)
+        .open()
+        .with_light(today)
+        .select_related("lead_unit")
+        .prefetch_related(
+            Prefetch("co_unit_links", queryset=CoUnit.objects.select_related("unit"))
+        )
+        .by_urgency()
+    )
+    unit_id = user.unit_id
+    for task in tasks:
+        task.is_lead_here = task.lead_unit_id == unit_id
+    by_light = {
+        key: [t for t in tasks if t.light == key]
+        for key in (Task.Light.RED, Task.Light.YELLOW, Task.Light.GREEN)
+    }
+    return {
+        "tasks": tasks,
+        "by_light": by_light,
+        "red": by_light[Task.Light.RED],
+        "yellow": by_light[Task.Light.YELLOW],
+        "green": by_light[Task.Light.GREEN],
+        "to_sign": [
+            t for t in tasks if t.is_lead_here and t.status == Task.Status.ASSIGNED
+        ],
+        "due_this_week": [t for t in tasks if today <= t.due_on <= week_end],
+        "returned": [
+            t for t in tasks if t.is_lead_here and t.status == Task.Status.RETURNED
+        ],
+        "week_end": week_end,
+    }
