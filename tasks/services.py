@@ -89,8 +89,11 @@ def _claim(
     *,
     statuses: Iterable[str] | None = None,
     version: int | None = None,
+    refusals: dict[str, str] | None = None,
 ) -> Task:
-    """Atomically take the task for one change; returns a fresh, locked copy."""
+    """Atomically take the task for one change; returns a fresh, locked copy.
+
+    ``refusals`` maps a status to the message shown when the task is in it."""
     qs = Task.objects.filter(pk=task.pk)
     if statuses is not None:
         qs = qs.filter(status__in=list(statuses))
@@ -106,6 +109,8 @@ def _claim(
                 )
                 % {"v": fresh.edit_version}
             )
+        if refusals and fresh.status in refusals:
+            raise ValidationError(refusals[fresh.status])
         raise ValidationError(
             _("任务当前状态为“%(status)s”，不能执行此操作。")
             % {"status": fresh.get_status_display()}
@@ -366,9 +371,17 @@ def progress_report_file(
     unit = _unit_of(by)
     is_lead = unit.pk == task.lead_unit_id
     if is_lead:
-        if task.status == S.ASSIGNED:
-            raise ValidationError(_("请先签收任务，再报送进展。"))
-        task = _claim(task, statuses=[S.SIGNED, S.IN_PROGRESS, S.RETURNED])
+        task = _claim(
+            task,
+            statuses=[S.SIGNED, S.IN_PROGRESS, S.RETURNED],
+            refusals={
+                S.ASSIGNED: _("请先签收任务，再报送进展。"),
+                S.CLOSURE_REQUESTED: _(
+                    "已申请销号，等待办公室审核；如需补充请待退回后再报送。"
+                ),
+                S.CLOSED: _("任务已销号。"),
+            },
+        )
         task.status = S.IN_PROGRESS
         task.progress = percent
     else:
@@ -501,7 +514,7 @@ def co_unit_waive(*, task: Task, unit: Unit, by: User, note: str = "") -> CoUnit
     link = CoUnit.objects.select_for_update().filter(task=task, unit=unit).first()
     if link is None:
         raise ValidationError(_("该单位不是本任务的配合单位。"))
-    if task.status == S.CLOSED:
+    if Task.objects.filter(pk=task.pk, status=S.CLOSED).exists():
         raise ValidationError(_("任务已销号。"))
     if not link.report_waived:
         link.report_waived = True

@@ -77,6 +77,15 @@ def _stale_form(form, request: HttpRequest, version: int, error, **kwargs):
     return fresh
 
 
+def _url_or(obj, fallback: str) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return obj.get_absolute_url()
+    except NoReverseMatch:  # the meetings pages may not exist yet
+        return reverse(fallback)
+
+
 def _error_text(error: ValidationError) -> str:
     return "；".join(str(m) for m in error.messages)
 
@@ -324,7 +333,7 @@ def task_create_from_decision(request: HttpRequest, decision_pk: int) -> HttpRes
     )
     if decision.minutes.status != decision.minutes.Status.ISSUED:
         messages.error(request, _("会议纪要印发后，议定事项才能转为督办任务。"))
-        return redirect(decision.minutes)
+        return redirect(_url_or(decision.minutes, "tasks:list"))
     suggested = list(decision.suggested_units.all())
     text = decision.text.strip()
     initial = {

@@ -1,0 +1,144 @@
+"""The Excel ledger (formula-safe) and the daily reminders."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import BytesIO, StringIO
+
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from jinwei_ip.lib.xlsx import safe_cell
+from tasks import services
+from tasks.models import Notification, ReminderLog
+from tests.base import PortalTestCase
+
+from .factories import make_task
+
+
+class ExportTests(PortalTestCase):
+    def test_safe_cell(self):
+        for text in ("=1+1", "+86", "-x", "@SUM(A1)", "\tx", "\rx"):
+            self.assertEqual(safe_cell(text), "'" + text)
+        self.assertEqual(safe_cell("正常"), "正常")
+        self.assertEqual(safe_cell(5), 5)
+
+    def test_ledger_is_formula_safe_and_filtered(self):
+        task = make_task(
+            by=self.office,
+            lead=self.unit_a,
+            co=[self.unit_b],
+            title='=HYPERLINK("http://evil","点我")',
+        )
+        services.task_sign(task=task, by=self.liaison_a)
+        services.progress_report_file(
+            task=task, by=self.liaison_a, text="@SUM(1,2) 已完成一半", percent=50
+        )
+        ext = services.extension_request(
+            task=task,
+            by=self.liaison_a,
+            reason="r",
+            new_due_on=task.due_on + timedelta(days=10),
+        )
+        services.extension_decide(extension=ext, approve=True, by=self.leader)
+        make_task(by=self.office, lead=self.unit_out, title="林业局任务")
+        response = self.get_as(self.liaison_a, reverse("tasks:export"))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("attachment", response["Content-Disposition"])
+        wb = load_workbook(BytesIO(response.content))
+        ws = wb.active
+        header = [c.value for c in ws[2]]
+        self.assertEqual(header[:4], ["序号", "任务编号", "议定事项/任务", "牵头单位"])
+        self.assertEqual(ws.freeze_panes, "A3")
+        rows = list(ws.iter_rows(min_row=3, values_only=True))
+        self.assertEqual(len(rows), 1)  # the unit's own tasks only
+        row = rows[0]
+        self.assertTrue(row[2].startswith("'=HYPERLINK"))
+        self.assertEqual(row[3], "区司法局")
+        self.assertEqual(row[4], "区财政局")
+        self.assertIn("原定", row[5])
+        self.assertEqual(row[6], "'@SUM(1,2) 已完成一半")
+        for cell in ws[3]:
+            self.assertNotEqual(cell.data_type, "f")
+        office = load_workbook(
+            BytesIO(
+                self.get_as(self.office, reverse("tasks:export") + "?q=林业").content
+            )
+        )
+        self.assertEqual(len(list(office.active.iter_rows(min_row=3))), 1)
+
+
+class ReminderTests(PortalTestCase):
+    def run_cmd(self, day, *extra) -> str:
+        out = StringIO()
+        call_command("send_reminders", "--date", day.isoformat(), *extra, stdout=out)
+        return out.getvalue()
+
+    def test_nothing_due_nothing_sent(self):
+        today = timezone.localdate()
+        task = make_task(
+            by=self.office, lead=self.unit_a, due=today + timedelta(days=90)
+        )
+        services.task_sign(task=task, by=self.liaison_a)
+        mail.outbox.clear()
+        self.assertIn("已提醒 0 人", self.run_cmd(today))
+        self.assertEqual(mail.outbox, [])
+        self.assertFalse(ReminderLog.objects.exists())
+
+    def test_one_digest_per_person_and_no_duplicates(self):
+        today = timezone.localdate()
+        a1 = make_task(by=self.office, lead=self.unit_a, due=today + timedelta(days=1))
+        make_task(
+            by=self.office,
+            lead=self.unit_a,
+            due=today + timedelta(days=2),
+            title="第二项",
+        )
+        services.task_sign(task=a1, by=self.liaison_a)
+        mail.outbox.clear()
+        before = Notification.objects.filter(recipient=self.liaison_a).count()
+        self.assertIn("将提醒", self.run_cmd(today, "--dry-run"))
+        self.assertEqual(mail.outbox, [])
+        self.run_cmd(today)
+        to_liaison = [m for m in mail.outbox if m.to == [self.liaison_a.email]]
+        self.assertEqual(len(to_liaison), 1)
+        self.assertIn("第二项", to_liaison[0].body)
+        self.assertIn("待签收", to_liaison[0].body)
+        self.assertIn("临近时限", to_liaison[0].body)
+        self.assertEqual(
+            len([m for m in mail.outbox if m.to == [self.head_a.email]]), 1
+        )
+        # nothing overdue: the office is not bothered, other units neither
+        self.assertFalse([m for m in mail.outbox if m.to == [self.office.email]])
+        self.assertFalse([m for m in mail.outbox if m.to == [self.liaison_b.email]])
+        self.assertEqual(
+            Notification.objects.filter(recipient=self.liaison_a).count(), before + 1
+        )
+        sent = len(mail.outbox)
+        self.assertIn("已提醒 0 人", self.run_cmd(today))  # same day again
+        self.assertEqual(len(mail.outbox), sent)
+        self.run_cmd(today + timedelta(days=1))  # next day: again
+        self.assertGreater(len(mail.outbox), sent)
+
+    def test_overdue_escalates_to_head_and_office(self):
+        today = timezone.localdate()
+        task = make_task(
+            by=self.office,
+            lead=self.unit_b,
+            co=[self.unit_a],
+            due=today - timedelta(days=3),
+        )
+        services.task_sign(task=task, by=self.liaison_b)
+        mail.outbox.clear()
+        self.run_cmd(today)
+        recipients = {m.to[0] for m in mail.outbox}
+        self.assertIn(self.office.email, recipients)
+        self.assertIn(self.liaison_b.email, recipients)
+        self.assertIn(self.head_a.email, recipients)  # co-unit's head
+        self.assertNotIn(self.leader.email, recipients)
+        office_mail = next(m for m in mail.outbox if m.to == [self.office.email])
+        self.assertIn("已逾期", office_mail.body)
+        self.assertIn(task.code, office_mail.body)
