@@ -19,7 +19,14 @@ from meetings.models import Minutes
 from members.models import Unit, User
 from members.services import account_create
 from tasks import services
-from tasks.models import Evidence, Notification, ProgressReport, Task, WorkdayOverride
+from tasks.models import (
+    Evidence,
+    Notification,
+    ProgressReport,
+    Task,
+    WorkdayOverride,
+    WorkPlan,
+)
 from tests.base import PortalTestCase
 
 from .factories import issued_decisions, make_task, pdf
@@ -474,3 +481,61 @@ class ListTests(PortalTestCase):
         self.assertNotContains(
             self.get_as(self.liaison_b, self.unit_a.get_absolute_url()), "承办任务"
         )
+
+
+class OfficePagesTests(PortalTestCase):
+    def test_reassign_page_regrants(self):
+        task = make_task(by=self.office, lead=self.unit_a, co=[self.unit_b])
+        url = reverse("tasks:reassign", args=[task.pk])
+        self.assertContains(self.get_as(self.office, url), "调整承办单位与时限")
+        response = self.post_as(
+            self.office,
+            url,
+            {
+                "lead": self.unit_a.pk,
+                "co_units": [self.unit_out.pk],
+                "due": task.due_on.isoformat(),
+                "version": task.edit_version,
+            },
+        )
+        self.assertRedirects(response, task.get_absolute_url())
+        self.assertEqual(
+            self.get_as(self.liaison_b, task.get_absolute_url()).status_code, 404
+        )
+        self.assertEqual(
+            self.get_as(self.outsider, task.get_absolute_url()).status_code, 200
+        )
+
+    def test_plan_pages(self):
+        response = self.post_as(
+            self.office,
+            reverse("tasks:plan_create"),
+            {"year": 2027, "title": "2027年工作计划"},
+        )
+        plan = WorkPlan.objects.get(year=2027)
+        self.assertRedirects(response, plan.get_absolute_url())
+        self.assertEqual(
+            self.get_as(self.leader, plan.get_absolute_url()).status_code, 200
+        )
+        self.assertEqual(
+            self.get_as(self.liaison_a, plan.get_absolute_url()).status_code, 404
+        )
+        self.assertEqual(
+            self.get_as(self.liaison_a, reverse("tasks:plans")).status_code, 404
+        )
+        self.assertEqual(
+            self.get_as(self.leader, reverse("tasks:plan_create")).status_code, 403
+        )
+        response = self.post_as(
+            self.office,
+            reverse("tasks:create_for_plan", args=[plan.pk]),
+            {
+                "title": "计划任务",
+                "description": "内容",
+                "lead": self.unit_b.pk,
+                "due": "2027-06-30",
+            },
+        )
+        task = Task.objects.get(plan=plan)
+        self.assertEqual(task.code, "2027-计划-1")
+        self.assertRedirects(response, task.get_absolute_url())
