@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 SYSTEM_PACKAGES := fonts-noto-cjk poppler-utils chromium gettext
 PYTEST_ARGS ?=
 
-.PHONY: run test venv deps test-deps system-deps migrate demo lint format check messages backup restore bench clean
+.PHONY: run test venv deps test-deps system-deps migrate demo lint format check messages clean
 
 $(VENV)/.base: requirements/base.txt
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,9 @@ check: $(VENV)/.base
 messages: $(VENV)/.base
 	DEBUG=1 $(MANAGE) makemessages -l en --ignore=.venv --ignore=static --no-obsolete
 	DEBUG=1 $(MANAGE) compilemessages -l en --ignore=.venv
+
+# Operations targets (backup, restore, bench) live in mk/*.mk.
+-include mk/*.mk
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
