@@ -7,7 +7,6 @@ give a local demo on SQLite (``make run``).
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -71,7 +70,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "jinwei_ip.lib.locale.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -269,4 +268,3 @@ LOGGING = {
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
-IDLE_WARNING = timedelta(seconds=SESSION_COOKIE_AGE)
