@@ -1,0 +1,473 @@
+"""The leaders' dashboard and the unit scorecard: every figure from the database.
+
+Definitions (as of ``today``; the task's current deadline ``due_on`` counts, so an
+approved extension moves it, and the original deadline stays on the task):
+
+- led (牵头任务): tasks the unit leads in the selection;
+- on time (按时完成): closed (销号) on or before the deadline;
+- closed late (逾期完成): closed after the deadline;
+- open overdue (逾期未完成): not closed and the deadline has passed;
+- overdue (逾期): closed late + open overdue;
+- completion rate (完成率): closed / led;
+- average days late (平均逾期天数): over the overdue tasks, calendar days from the
+  deadline to the closing day (closed late) or to today (open overdue).
+
+Each function runs a fixed number of queries whatever the number of tasks: the
+figures are ``COUNT(...) FILTER``/``SUM`` aggregates grouped by unit, lights come
+from ``TaskQuerySet.with_light``; Python only loops over units and clause groups.
+The dashboard and the scorecard call the same functions, so their numbers match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from duties.models import DutyClause
+from meetings.models import Meeting
+from members.models import Unit
+
+from .models import CoUnit, Extension, ProgressReport, Task
+
+CLOSED = Task.Status.CLOSED
+LIGHTS: list[str] = [
+    Task.Light.RED.value,
+    Task.Light.YELLOW.value,
+    Task.Light.GREEN.value,
+    Task.Light.GREY.value,
+]
+LIST_LIMIT = 15
+UPCOMING_DAYS = 14
+
+
+def today() -> date:
+    """The dashboard's clock (one seam, so tests can fix the day)."""
+    return timezone.localdate()
+
+
+# --- selection -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the dashboard shows: a source year, a meeting, a unit (each optional)."""
+
+    year: int | None = None
+    meeting: Meeting | None = None
+    unit: Unit | None = None
+
+    @property
+    def coverage_year(self) -> int:
+        return self.year or today().year
+
+
+def source_year_q(year: int, prefix: str = "") -> Q:
+    """Tasks of a year: from that year's work plan or that year's meetings (the
+    same rule as the ledger's year filter)."""
+    return Q(**{f"{prefix}plan__year": year}) | Q(
+        **{f"{prefix}decision__minutes__meeting__year": year}
+    )
+
+
+def selected_tasks(selection: Selection) -> QuerySet[Task]:
+    """Tasks of the selected year and meeting (not yet narrowed to a unit)."""
+    qs = Task.objects.all()
+    if selection.year:
+        qs = qs.filter(source_year_q(selection.year))
+    if selection.meeting is not None:
+        qs = qs.filter(decision__minutes__meeting=selection.meeting)
+    return qs
+
+
+def unit_tasks(qs: QuerySet[Task], unit: Unit) -> QuerySet[Task]:
+    """The tasks of ``qs`` the unit leads or co-handles."""
+    return qs.filter(
+        Q(lead_unit=unit) | Q(pk__in=CoUnit.objects.filter(unit=unit).values("task"))
+    )
+
+
+# --- figures ---------------------------------------------------------------
+
+
+def _days(expression) -> ExpressionWrapper:
+    return ExpressionWrapper(expression, output_field=DurationField())
+
+
+def _figure_aggregates(day: date) -> dict[str, Any]:
+    """The aggregate expressions behind every figure, on a queryset annotated with
+    ``closed_on`` and ``light_value``."""
+    closed = Q(status=CLOSED)
+    closed_late = closed & Q(closed_on__gt=F("due_on"))
+    open_overdue = ~closed & Q(due_on__lt=day)
+    today_value = Value(day, output_field=DateField())
+    return {
+        "led": Count("pk"),
+        "closed": Count("pk", filter=closed),
+        "on_time": Count("pk", filter=closed & Q(closed_on__lte=F("due_on"))),
+        "closed_late": Count("pk", filter=closed_late),
+        "open_overdue": Count("pk", filter=open_overdue),
+        "days_late_total": Sum(
+            Case(
+                When(closed_late, then=_days(F("closed_on") - F("due_on"))),
+                When(open_overdue, then=_days(today_value - F("due_on"))),
+                default=None,
+                output_field=DurationField(),
+            )
+        ),
+        **{
+            f"light_{light}": Count("pk", filter=Q(light_value=light))
+            for light in LIGHTS
+        },
+    }
+
+
+def _annotated(qs: QuerySet[Task], day: date) -> QuerySet[Task]:
+    return qs.with_light(day).annotate(closed_on=TruncDate("closed_at"))
+
+
+@dataclass
+class Figures:
+    """The figures of one unit (or of a whole selection when ``unit`` is None)."""
+
+    unit: Unit | None = None
+    led: int = 0
+    closed: int = 0
+    on_time: int = 0
+    closed_late: int = 0
+    open_overdue: int = 0
+    days_late_total: timedelta | None = None
+    lights: dict[str, int] = field(default_factory=dict)
+    co_handled: int = 0
+
+    @classmethod
+    def from_row(cls, row: dict, unit: Unit | None = None) -> Figures:
+        return cls(
+            unit=unit,
+            led=row["led"] or 0,
+            closed=row["closed"] or 0,
+            on_time=row["on_time"] or 0,
+            closed_late=row["closed_late"] or 0,
+            open_overdue=row["open_overdue"] or 0,
+            days_late_total=row["days_late_total"],
+            lights={light: row[f"light_{light}"] or 0 for light in LIGHTS},
+        )
+
+    @property
+    def open(self) -> int:
+        return self.led - self.closed
+
+    @property
+    def overdue(self) -> int:
+        return self.closed_late + self.open_overdue
+
+    @property
+    def open_on_track(self) -> int:
+        return self.open - self.open_overdue
+
+    @property
+    def completion_rate(self) -> float | None:
+        """Closed / led in percent, one decimal; None when nothing is led."""
+        if not self.led:
+            return None
+        return round(self.closed * 100 / self.led, 1)
+
+    @property
+    def average_days_late(self) -> float | None:
+        if not self.overdue or self.days_late_total is None:
+            return None
+        return round(self.days_late_total.total_seconds() / 86400 / self.overdue, 1)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON (charts, bulletin figures)."""
+        data: dict[str, Any] = {
+            "led": self.led,
+            "closed": self.closed,
+            "on_time": self.on_time,
+            "closed_late": self.closed_late,
+            "open_overdue": self.open_overdue,
+            "overdue": self.overdue,
+            "open": self.open,
+            "completion_rate": self.completion_rate,
+            "average_days_late": self.average_days_late,
+            "lights": dict(self.lights),
+            "co_handled": self.co_handled,
+        }
+        if self.unit is not None:
+            data["unit"] = self.unit.name
+            data["unit_code"] = self.unit.code
+        return data
+
+
+def unit_figures(qs: QuerySet[Task], units: list[Unit], day: date) -> list[Figures]:
+    """One row of figures per unit (in the order given), zero rows included.
+
+    Two queries: the led figures grouped by lead unit, the co-handled counts
+    grouped by co-unit.
+    """
+    unit_ids = [u.pk for u in units]
+    rows = {
+        row["lead_unit"]: row
+        for row in _annotated(qs.filter(lead_unit__in=unit_ids), day)
+        .values("lead_unit")
+        .annotate(**_figure_aggregates(day))
+        .order_by()
+    }
+    co = dict(
+        CoUnit.objects.filter(task__in=qs.values("pk"), unit__in=unit_ids)
+        .values("unit")
+        .annotate(n=Count("task", distinct=True))
+        .order_by()
+        .values_list("unit", "n")
+    )
+    result = []
+    for unit in units:
+        row = rows.get(unit.pk)
+        figures = Figures.from_row(row, unit) if row else Figures(unit=unit)
+        if not row:
+            figures.lights = dict.fromkeys(LIGHTS, 0)
+        figures.co_handled = co.get(unit.pk, 0)
+        result.append(figures)
+    return result
+
+
+def total_figures(qs: QuerySet[Task], day: date) -> Figures:
+    """The same figures over a whole queryset (one query)."""
+    return Figures.from_row(_annotated(qs, day).aggregate(**_figure_aggregates(day)))
+
+
+# --- lists -----------------------------------------------------------------
+
+
+def with_reasons(qs: QuerySet[Task]) -> QuerySet[Task]:
+    """Annotate the latest lead report (text, day) and the latest extension reason."""
+    latest_report = ProgressReport.objects.filter(
+        task=OuterRef("pk"), is_lead_report=True
+    ).order_by("-created_at", "-pk")
+    latest_extension = Extension.objects.filter(
+        task=OuterRef("pk"),
+        status__in=[Extension.Status.APPROVED, Extension.Status.PENDING],
+    ).order_by("-created_at", "-pk")
+    return qs.annotate(
+        latest_report_text=Subquery(latest_report.values("text")[:1]),
+        latest_report_at=Subquery(latest_report.values("created_at")[:1]),
+        latest_extension_reason=Subquery(latest_extension.values("reason")[:1]),
+    )
+
+
+def _listed(qs: QuerySet[Task], day: date) -> QuerySet[Task]:
+    return with_reasons(
+        qs.with_light(day)
+        .select_related("lead_unit")
+        .prefetch_related(
+            Prefetch(
+                "co_unit_links",
+                queryset=CoUnit.objects.select_related("unit").order_by("unit__order"),
+            )
+        )
+        .annotate(
+            days_late=ExpressionWrapper(
+                Value(day, output_field=DateField()) - F("due_on"),
+                output_field=DurationField(),
+            )
+        )
+    )
+
+
+def light_list(
+    qs: QuerySet[Task], light: str, day: date, limit: int = LIST_LIMIT
+) -> list[Task]:
+    """The tasks of one light, nearest (or longest overdue) deadline first."""
+    return list(
+        _listed(qs, day).filter(light_value=light).order_by("due_on", "code")[:limit]
+    )
+
+
+def upcoming_deadlines(
+    qs: QuerySet[Task], day: date, days: int = UPCOMING_DAYS, limit: int = LIST_LIMIT
+) -> list[Task]:
+    return list(
+        _listed(qs.open(), day)
+        .filter(due_on__gte=day, due_on__lte=day + timedelta(days=days))
+        .order_by("due_on", "code")[:limit]
+    )
+
+
+def upcoming_meetings(limit: int = 5) -> list[Meeting]:
+    return list(Meeting.objects.upcoming()[:limit])
+
+
+# --- rules and coverage ----------------------------------------------------
+
+
+@dataclass
+class PlenaryStatus:
+    year: int
+    held: int
+    planned: int
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.held or self.planned)
+
+
+def plenary_status(year: int) -> PlenaryStatus:
+    """The rule "a plenary each year" (原则上每年召开一次全体会议): one query."""
+    counts = (
+        Meeting.objects.plenaries()
+        .in_year(year)
+        .aggregate(
+            held=Count("pk", filter=Q(status=Meeting.Status.HELD)),
+            planned=Count("pk", filter=Q(status=Meeting.Status.PLANNED)),
+        )
+    )
+    return PlenaryStatus(year=year, held=counts["held"], planned=counts["planned"])
+
+
+def _clauses(unit: Unit | None) -> QuerySet[DutyClause]:
+    qs = DutyClause.objects.filter(unit__is_member=True)
+    return qs.filter(unit=unit) if unit is not None else qs
+
+
+def _covered(year: int) -> Exists:
+    """A clause is covered in a year when a task of that year rests on it, or when
+    a task resting on it received a progress report during that year."""
+    through = Task.duties.through
+    by_task = through.objects.filter(dutyclause=OuterRef("pk")).filter(
+        source_year_q(year, prefix="task__")
+    )
+    by_report = ProgressReport.objects.filter(
+        task__duties=OuterRef("pk"), created_at__year=year
+    )
+    return Exists(by_task) | Exists(by_report)
+
+
+@dataclass
+class Coverage:
+    year: int
+    total: int
+    uncovered: list[DutyClause]
+    per_unit: list[dict]
+
+    @property
+    def uncovered_count(self) -> int:
+        return len(self.uncovered)
+
+
+def duty_coverage(year: int, unit: Unit | None = None) -> Coverage:
+    """Duty clauses with no task and no report in the year, listed and counted per
+    unit (two queries; clauses are founding data, a few dozen)."""
+    covered = _covered(year)
+    counts = list(
+        _clauses(unit)
+        .annotate(covered=covered)
+        .values("unit", "unit__name", "unit__code", "unit__order")
+        .annotate(
+            total=Count("pk"),
+            uncovered=Count("pk", filter=Q(covered=False)),
+        )
+        .order_by("unit__order", "unit")
+    )
+    uncovered = list(
+        _clauses(unit)
+        .annotate(covered=covered)
+        .filter(covered=False)
+        .select_related("unit")
+        .order_by("unit__order", "number")
+    )
+    return Coverage(
+        year=year,
+        total=sum(c["total"] for c in counts),
+        uncovered=uncovered,
+        per_unit=counts,
+    )
+
+
+# --- the whole page --------------------------------------------------------
+
+
+def member_units(unit: Unit | None = None) -> list[Unit]:
+    if unit is not None:
+        return [unit]
+    return list(Unit.objects.members())
+
+
+def dashboard(selection: Selection, day: date | None = None) -> dict[str, Any]:
+    """Everything the dashboard shows, in a fixed number of queries."""
+    day = day or today()
+    base = selected_tasks(selection)
+    scoped = unit_tasks(base, selection.unit) if selection.unit else base
+    rows = unit_figures(base, member_units(selection.unit), day)
+    totals = total_figures(scoped, day)
+    return {
+        "day": day,
+        "selection": selection,
+        "rows": rows,
+        "totals": totals,
+        "red": light_list(scoped, Task.Light.RED, day),
+        "yellow": light_list(scoped, Task.Light.YELLOW, day),
+        "upcoming": upcoming_deadlines(scoped, day),
+        "meetings": upcoming_meetings(),
+        "plenary": plenary_status(selection.year or day.year),
+        "coverage": duty_coverage(selection.coverage_year, selection.unit),
+        "charts": chart_data(rows, totals),
+        "list_limit": LIST_LIMIT,
+        "upcoming_days": UPCOMING_DAYS,
+    }
+
+
+def scorecard(unit: Unit, day: date | None = None) -> dict[str, Any]:
+    """A unit's figures for the current year: exactly the dashboard filtered to the
+    unit and the year (same functions)."""
+    day = day or today()
+    selection = Selection(year=day.year, unit=unit)
+    base = selected_tasks(selection)
+    return {
+        "day": day,
+        "selection": selection,
+        "row": unit_figures(base, [unit], day)[0],
+        "totals": total_figures(unit_tasks(base, unit), day),
+        "coverage": duty_coverage(selection.coverage_year, unit),
+    }
+
+
+def chart_data(rows: list[Figures], totals: Figures) -> dict[str, Any]:
+    """Plain data for Chart.js (read by static/js/dashboard.js via json_script)."""
+    return {
+        "series": {
+            "on_time": gettext("按时完成"),
+            "closed_late": gettext("逾期完成"),
+            "open_overdue": gettext("逾期未完成"),
+            "open_on_track": gettext("在办未逾期"),
+        },
+        "light_labels": [str(Task.Light(light).label) for light in LIGHTS],
+        "units": {
+            "labels": [r.unit.name for r in rows],
+            "on_time": [r.on_time for r in rows],
+            "closed_late": [r.closed_late for r in rows],
+            "open_overdue": [r.open_overdue for r in rows],
+            "open_on_track": [r.open_on_track for r in rows],
+        },
+        "lights": [totals.lights.get(light, 0) for light in LIGHTS],
+    }

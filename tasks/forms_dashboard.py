@@ -1,0 +1,116 @@
+"""Forms of the dashboard and of bulletins."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
+
+from jinwei_ip.lib.forms import PortalForm
+from meetings.models import Meeting
+from members.models import Unit
+
+from .models import Bulletin
+
+FIRST_YEAR = 2022  # the group was set up in September 2022
+
+
+def year_choices(blank: str | None = None) -> list[tuple[str, str]]:
+    this = timezone.localdate().year
+    years = [(str(y), f"{y}年") for y in range(this + 1, FIRST_YEAR - 1, -1)]
+    return ([("", blank)] if blank is not None else []) + years
+
+
+def _all_years():
+    return year_choices(str(_l("全部年度")))
+
+
+class DashboardFilterForm(PortalForm):
+    year = forms.ChoiceField(label=_l("年度"), required=False, choices=_all_years)
+    meeting = forms.ModelChoiceField(
+        label=_l("来源会议"),
+        queryset=Meeting.objects.filter(minutes__decisions__tasks__isnull=False)
+        .distinct()
+        .order_by("-starts_at"),
+        required=False,
+        empty_label=_l("全部来源"),
+    )
+    unit = forms.ModelChoiceField(
+        label=_l("单位"),
+        queryset=Unit.objects.members(),
+        required=False,
+        empty_label=_l("全部成员单位"),
+        to_field_name="code",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("year", "meeting", "unit"):
+            self.fields[name].widget.attrs["data-autosubmit"] = ""
+            self.fields[name].widget.attrs["class"] += " form-select-sm"
+
+
+def _this_year() -> str:
+    return str(timezone.localdate().year)
+
+
+class BulletinDraftForm(PortalForm):
+    period = forms.ChoiceField(
+        label=_l("通报周期"), choices=Bulletin.Period.choices, initial="month"
+    )
+    year = forms.TypedChoiceField(
+        label=_l("年度"), coerce=int, choices=year_choices, initial=_this_year
+    )
+    month = forms.TypedChoiceField(
+        label=_l("月份"),
+        coerce=int,
+        required=False,
+        choices=[("", "—")] + [(str(m), f"{m}月") for m in range(1, 13)],
+        help_text=_l("月度通报时选择。"),
+    )
+    quarter = forms.TypedChoiceField(
+        label=_l("季度"),
+        coerce=int,
+        required=False,
+        choices=[("", "—")]
+        + [(str(q), label) for q, label in enumerate("一二三四", start=1)],
+        help_text=_l("季度通报时选择（第一季度至第四季度）。"),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        period = data.get("period")
+        if period == Bulletin.Period.MONTH and not data.get("month"):
+            self.add_error("month", _l("月度通报请选择月份。"))
+        if period == Bulletin.Period.QUARTER and not data.get("quarter"):
+            self.add_error("quarter", _l("季度通报请选择季度。"))
+        return data
+
+    @property
+    def index(self) -> int:
+        data = self.cleaned_data
+        if data["period"] == Bulletin.Period.MONTH:
+            return data["month"]
+        if data["period"] == Bulletin.Period.QUARTER:
+            return data["quarter"]
+        return 1
+
+
+class BulletinEditForm(PortalForm):
+    title = forms.CharField(label=_l("标题"), max_length=200)
+    narrative = forms.CharField(
+        label=_l("正文"),
+        widget=forms.Textarea(attrs={"rows": 22}),
+        help_text=_l("段落之间空一行。以“一、”“（一）”开头的段落在 PDF 中排为标题。"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class BulletinFilterForm(PortalForm):
+    q = forms.CharField(label=_l("搜索"), required=False, max_length=100)
+    year = forms.ChoiceField(label=_l("年度"), required=False, choices=_all_years)
+    status = forms.ChoiceField(
+        label=_l("状态"),
+        required=False,
+        choices=[("", _l("全部状态")), *Bulletin.Status.choices],
+    )

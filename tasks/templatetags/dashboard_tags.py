@@ -1,0 +1,66 @@
+"""Template helpers of the dashboard: overseer key figures, unit scorecards, numbers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import template
+
+from members.access import may_view_unit_private
+from members.models import Unit
+from tasks import bulletins, dashboard
+from tasks.models import Bulletin
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def overseer_summary(context) -> dict[str, Any] | None:
+    """Key figures of the current year for the office's and leaders' home pages."""
+    user = context["request"].user
+    if not user.is_authenticated or not user.sees_everything:
+        return None
+    day = dashboard.today()
+    selection = dashboard.Selection(year=day.year)
+    totals = dashboard.total_figures(dashboard.selected_tasks(selection), day)
+    return {
+        "day": day,
+        "totals": totals,
+        "plenary": dashboard.plenary_status(day.year),
+        "latest": Bulletin.objects.filter(status=Bulletin.Status.ISSUED).first(),
+        "drafts": Bulletin.objects.filter(status=Bulletin.Status.DRAFT).count(),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def unit_scorecard(context, unit: Unit) -> dict[str, Any] | None:
+    """The unit's scorecard, or None for people who may not see the unit's
+    internal pages (other units, accounts without a role)."""
+    user = context["request"].user
+    if unit is None or not may_view_unit_private(user, unit):
+        return None
+    return dashboard.scorecard(unit)
+
+
+@register.simple_tag
+def bulletin_number(bulletin: Bulletin) -> str:
+    return bulletins.number_label(bulletin)
+
+
+@register.filter
+def rate(value: float | None) -> str:
+    """A completion rate in percent, or a dash when there is nothing to divide."""
+    if value is None:
+        return "—"
+    return f"{value:g}%"
+
+
+@register.filter
+def dash(value) -> str:
+    return "—" if value is None else f"{value:g}" if isinstance(value, float) else value
+
+
+@register.filter
+def days(value: timedelta | None) -> int:
+    return value.days if value else 0

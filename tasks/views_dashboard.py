@@ -1,0 +1,224 @@
+"""The leaders' dashboard and bulletins (工作通报): one small function per URL.
+
+The dashboard is for the office and the leaders (404 for anyone else). Bulletins
+are read by the office, the leaders and (issued ones only) the member units;
+only the office drafts, edits, issues or discards them. Objects come through
+``tasks.bulletins.get_bulletin_for*``; changes go through its services.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from members.access import require_office, require_overseer
+
+from . import bulletins, dashboard
+from .bulletin_pdf import bulletin_pdf_response
+from .forms_dashboard import (
+    BulletinDraftForm,
+    BulletinEditForm,
+    BulletinFilterForm,
+    DashboardFilterForm,
+)
+from .models import Bulletin
+
+PER_PAGE = 20
+
+
+# --- dashboard -------------------------------------------------------------
+
+
+def _selection(request: HttpRequest) -> tuple[DashboardFilterForm, dashboard.Selection]:
+    """The filter form and what it selects; the current year unless the person
+    chose another (an empty year means every year)."""
+    params = request.GET.copy()
+    if "year" not in params:
+        params["year"] = str(dashboard.today().year)
+    form = DashboardFilterForm(params)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    year = data.get("year")
+    return form, dashboard.Selection(
+        year=int(year) if year else None,
+        meeting=data.get("meeting"),
+        unit=data.get("unit"),
+    )
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    require_overseer(request.user)
+    form, selection = _selection(request)
+    context = dashboard.dashboard(selection)
+    context["form"] = form
+    return render(request, "tasks/dashboard.html", context)
+
+
+# --- bulletins -------------------------------------------------------------
+
+
+@require_GET
+def bulletin_list(request: HttpRequest) -> HttpResponse:
+    bulletins.require_bulletin_reader(request.user)
+    form = BulletinFilterForm(request.GET or None)
+    qs = bulletins.visible_bulletins(request.user).select_related(
+        "created_by", "issued_by"
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            qs = qs.filter(Q(title__icontains=data["q"]))
+        if data["year"]:
+            qs = qs.filter(period_start__year=int(data["year"]))
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tasks/bulletin_list.html",
+        {"form": form, "page": page, "bulletins": page.object_list},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def bulletin_new(request: HttpRequest) -> HttpResponse:
+    bulletins.require_bulletin_reader(request.user)
+    require_office(request.user)
+    form = BulletinDraftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            bulletin = bulletins.bulletin_draft(
+                period=data["period"],
+                year=data["year"],
+                index=form.index,
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("已依据数据起草通报，请核对并修改正文后印发。"))
+            return redirect(bulletin)
+    return render(request, "tasks/bulletin_new.html", {"form": form})
+
+
+@require_GET
+def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = bulletins.get_bulletin_for(request.user, pk)
+    return render(
+        request,
+        "tasks/bulletin_detail.html",
+        {
+            "bulletin": bulletin,
+            "figures": bulletin.figures,
+            "number": bulletins.number_label(bulletin),
+            "paragraphs": bulletins_paragraphs(bulletin.narrative),
+            "issuer": bulletins.ISSUER,
+        },
+    )
+
+
+def bulletins_paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n") if p.strip()]
+
+
+def _frozen(request: HttpRequest, bulletin: Bulletin) -> HttpResponse:
+    return render(
+        request, "tasks/bulletin_frozen.html", {"bulletin": bulletin}, status=403
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = bulletins.get_bulletin_for_office(request.user, pk)
+    if bulletin.status == Bulletin.Status.ISSUED:
+        return _frozen(request, bulletin)
+    form = BulletinEditForm(
+        request.POST or None,
+        initial={
+            "title": bulletin.title,
+            "narrative": bulletin.narrative,
+            "version": bulletin.edit_version,
+        },
+    )
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            bulletins.bulletin_edit(
+                bulletin=bulletin,
+                title=data["title"],
+                narrative=data["narrative"],
+                version=data["version"],
+                by=request.user,
+            )
+        except bulletins.Frozen:
+            bulletin.refresh_from_db()
+            return _frozen(request, bulletin)
+        except bulletins.StaleEdit as error:
+            stale = True
+            bulletin.refresh_from_db()
+            fresh = request.POST.copy()
+            fresh["version"] = str(bulletin.edit_version)
+            form = BulletinEditForm(fresh)
+            form.is_valid()
+            form.add_error(None, error)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("通报正文已保存。"))
+            return redirect(bulletin)
+    return render(
+        request,
+        "tasks/bulletin_edit.html",
+        {"bulletin": bulletin, "form": form, "stale": stale},
+    )
+
+
+@require_POST
+def bulletin_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = bulletins.get_bulletin_for_office(request.user, pk)
+    version = request.POST.get("version")
+    try:
+        bulletin = bulletins.bulletin_issue(
+            bulletin=bulletin,
+            by=request.user,
+            version=int(version) if version and version.isdigit() else None,
+        )
+    except bulletins.Frozen:
+        return _frozen(request, bulletin)
+    except bulletins.StaleEdit:
+        messages.error(request, _("通报在您打开后已被修改，请核对最新正文后再印发。"))
+        return redirect(bulletin)
+    messages.success(
+        request,
+        _("通报已印发（%(number)s），已通知各成员单位。")
+        % {"number": bulletins.number_label(bulletin)},
+    )
+    return redirect(bulletin)
+
+
+@require_POST
+def bulletin_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = bulletins.get_bulletin_for_office(request.user, pk)
+    try:
+        bulletins.bulletin_discard(bulletin=bulletin, by=request.user)
+    except bulletins.Frozen:
+        return _frozen(request, bulletin)
+    except PermissionDenied:
+        raise
+    messages.success(request, _("通报草稿已删除。"))
+    return redirect("dashboard:bulletins")
+
+
+@require_GET
+def bulletin_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = bulletins.get_bulletin_for(request.user, pk)
+    return bulletin_pdf_response(bulletin)
