@@ -56,6 +56,7 @@ run: system-deps $(VENV)/.base
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
 test: system-deps $(VENV)/.test
+	@mkdir -p var
 	JINWEI_TESTING=1 $(MANAGE) makemigrations --check --dry-run -v0
 	JINWEI_TESTING=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
 
