@@ -1,37 +1,77 @@
-"""Login protection helpers used by settings (django-axes)."""
+"""Login protection helpers used by settings (django-axes).
+
+Lock-outs are per username *and* address (``AXES_LOCKOUT_PARAMETERS =
+[["username", "ip_address"]]``): one office behind one NAT address is never
+locked out because one colleague mistyped, and a guessed username from a
+second address is counted apart.
+
+The cool-off grows with the failures of the same username from the same address
+within a day: a mistyped password costs minutes, a guessing script hours.
+Failures are read from django-axes' ``AccessFailureLog`` when
+``AXES_ENABLE_ACCESS_FAILURE_LOG`` is on (it survives the end of a cool-off, so
+the tiers escalate across lock-outs); otherwise from the live ``AccessAttempt``
+row (escalates while the guessing goes on). With ``AXES_USE_ATTEMPT_EXPIRATION``
+on, every attempt keeps its own expiry, so one person's short cool-off never
+cleans away another's long one.
+"""
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 
 audit = logging.getLogger("jinwei_ip.audit")
 
-# Cool-off grows with repeated lock-outs of the same username from the same address:
-# a mistyped password costs minutes, a guessing script costs hours.
 COOLOFF_TIERS = [timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=4)]
+TIER_WINDOW = timedelta(hours=24)
+
+
+def _attempted_username(request: HttpRequest) -> str:
+    if request.method != "POST":
+        return ""
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
+    return (request.POST.get(field) or "").strip()
+
+
+def _address(request: HttpRequest) -> str:
+    return getattr(request, "axes_ip_address", None) or request.META.get(
+        "REMOTE_ADDR", ""
+    )
+
+
+def recent_failures(username: str, ip_address: str) -> int:
+    """Failed logins of ``username`` from ``ip_address`` within the tier window."""
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    if getattr(settings, "AXES_ENABLE_ACCESS_FAILURE_LOG", False):
+        return AccessFailureLog.objects.filter(
+            username=username,
+            ip_address=ip_address,
+            attempt_time__gte=timezone.now() - TIER_WINDOW,
+        ).count()
+    return sum(
+        AccessAttempt.objects.filter(
+            username=username, ip_address=ip_address
+        ).values_list("failures_since_start", flat=True)
+    )
+
+
+def cooloff_for_failures(failures: int) -> timedelta:
+    """5 failures → 5 minutes, 10 → 30 minutes, 15 or more → 4 hours."""
+    limit = max(1, int(getattr(settings, "AXES_FAILURE_LIMIT", 5)))
+    tier = max(0, failures // limit - 1)
+    return COOLOFF_TIERS[min(tier, len(COOLOFF_TIERS) - 1)]
 
 
 def axes_cooloff(request: HttpRequest | None) -> timedelta:
-    """Return the cool-off for this login attempt (tiered by earlier failures)."""
+    """Return the cool-off for this login attempt (``AXES_COOLOFF_TIME``)."""
     if request is None:
         return COOLOFF_TIERS[0]
-    from axes.models import AccessAttempt
-
-    username = (
-        (request.POST.get("username") or "").strip() if request.method == "POST" else ""
-    )
+    username = _attempted_username(request)
     if not username:
         return COOLOFF_TIERS[0]
-    failures = (
-        AccessAttempt.objects.filter(username=username)
-        .values_list("failures_since_start", flat=True)
-        .first()
-        or 0
-    )
-    from django.conf import settings
-
-    tier = max(0, failures // max(1, settings.AXES_FAILURE_LIMIT) - 1)
-    return COOLOFF_TIERS[min(tier, len(COOLOFF_TIERS) - 1)]
+    return cooloff_for_failures(recent_failures(username, _address(request)))
