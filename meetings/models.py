@@ -26,6 +26,30 @@ class MeetingQuerySet(models.QuerySet):
             starts_at__gte=timezone.now(), status=Meeting.Status.PLANNED
         ).order_by("starts_at")
 
+    def not_cancelled(self) -> MeetingQuerySet:
+        return self.exclude(status=Meeting.Status.CANCELLED)
+
+    def visible_to(self, user) -> MeetingQuerySet:
+        """Meetings a person may open: all for the office and leaders; for a unit's
+        accounts those whose ``view_meeting`` object permission their groups hold
+        (plenaries and the meetings listing their unit, granted by the services)."""
+        return self._granted(user, "view_meeting")
+
+    def with_minutes_visible_to(self, user) -> MeetingQuerySet:
+        return self._granted(user, "read_minutes")
+
+    def _granted(self, user, codename: str) -> MeetingQuerySet:
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.sees_everything:
+            return self.all()
+        granted = MeetingGroupObjectPermission.objects.filter(
+            group__user=user,
+            permission__codename=codename,
+            permission__content_type__app_label="meetings",
+        ).values("content_object_id")
+        return self.filter(pk__in=granted)
+
 
 class Meeting(models.Model):
     class Kind(models.TextChoices):
@@ -113,6 +137,7 @@ class Meeting(models.Model):
         ordering = ["-starts_at"]
         verbose_name = _("会议")
         verbose_name_plural = _("会议")
+        permissions = [("read_minutes", _("查看已印发的会议纪要"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["group", "year", "kind", "sequence"],
@@ -138,6 +163,39 @@ class Meeting(models.Model):
     def code(self) -> str:
         """Meeting code used as the prefix of its tasks' codes, e.g. 2026-专题3."""
         return f"{self.year}-{self.CODE_LABELS[self.kind]}{self.sequence}"
+
+    @property
+    def is_plenary(self) -> bool:
+        return self.kind == self.Kind.PLENARY
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == self.Status.PLANNED
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == self.Status.HELD
+
+    @property
+    def is_delegated(self) -> bool:
+        return self.convener == self.Convener.DEPUTY
+
+    def concerned_units(self):
+        """The units the meeting concerns: every member unit for a plenary."""
+        from members.models import Unit
+
+        if self.is_plenary:
+            return Unit.objects.members()
+        return self.units.all()
+
+    def can_be_held(self) -> bool:
+        return self.is_planned
+
+    def can_be_cancelled(self) -> bool:
+        return self.is_planned and not self.minutes.exists()
+
+    def latest_minutes(self) -> Minutes | None:
+        return self.minutes.order_by("-version").first()
 
 
 class MeetingUserObjectPermission(UserObjectPermissionBase):
@@ -195,6 +253,7 @@ class Topic(models.Model):
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.RAISED
     )
+    decline_reason = models.TextField(_("暂不列入的理由"), blank=True)
     created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -208,6 +267,11 @@ class Topic(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:topic", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        """Still waiting for the office: raised, not yet on an agenda or declined."""
+        return self.status == self.Status.RAISED
 
 
 class Attendance(models.Model):
@@ -268,6 +332,16 @@ class MinutesQuerySet(models.QuerySet):
     def issued(self) -> MinutesQuerySet:
         return self.filter(status=Minutes.Status.ISSUED)
 
+    def visible_to(self, user) -> MinutesQuerySet:
+        """Drafts only for the office and leaders; issued versions for the units the
+        meeting concerns (their groups hold ``read_minutes`` on the meeting)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.sees_everything:
+            return self.all()
+        meetings = Meeting.objects.with_minutes_visible_to(user).values("pk")
+        return self.issued().filter(meeting__in=meetings)
+
 
 class Minutes(models.Model):
     """A version of a meeting's minutes (纪要). Issued versions are frozen."""
@@ -290,6 +364,7 @@ class Minutes(models.Model):
     issue_year = models.PositiveSmallIntegerField(_("期号年份"), null=True, blank=True)
     issue_number = models.PositiveSmallIntegerField(_("期号"), null=True, blank=True)
     correction_reason = models.TextField(_("更正理由"), blank=True)
+    return_reason = models.TextField(_("退回理由"), blank=True)
     supersedes = models.OneToOneField(
         "self",
         verbose_name=_("更正的版本"),
@@ -333,6 +408,11 @@ class Minutes(models.Model):
             models.UniqueConstraint(
                 fields=["meeting", "version"], name="minutes_unique_version"
             ),
+            models.UniqueConstraint(
+                fields=["issue_year", "issue_number"],
+                condition=Q(issue_number__isnull=False),
+                name="minutes_unique_issue_number",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -344,6 +424,40 @@ class Minutes(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status == self.Status.ISSUED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_superseded(self) -> bool:
+        try:
+            return self.superseded_by is not None
+        except Minutes.DoesNotExist:
+            return False
+
+    def may_be_approved_by(self, user) -> bool:
+        """The convener approves: the 组长, or the 副组长 for a meeting he convened by
+        delegation (the 组长 may still approve those). A leader account not linked to
+        a position holder is accepted when the post has no recorded holder."""
+        from members.models import Position
+
+        if not (user.is_authenticated and user.is_leader):
+            return False
+        kinds = [Position.Kind.LEADER]
+        if self.meeting.is_delegated:
+            kinds.append(Position.Kind.DEPUTY)
+        today = timezone.localdate()
+        holders = []
+        for position in Position.objects.filter(
+            group_id=self.meeting.group_id, kind__in=kinds
+        ):
+            holder = position.holder_on(today)
+            if holder is not None:
+                holders.append(holder.pk)
+        if not holders:
+            return True
+        return user.person_id is not None and user.person_id in holders
 
     @property
     def issue_label(self) -> str:

@@ -1,7 +1,36 @@
-from django.urls import path  # noqa: F401
+from __future__ import annotations
 
-from . import views  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "meetings"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.meeting_list, name="list"),
+    path("new/", views.meeting_create, name="create"),
+    path("calendar.ics", views.calendar_ics, name="calendar"),
+    path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/edit/", views.meeting_edit, name="edit"),
+    path("<int:pk>/held/", views.meeting_mark_held, name="mark_held"),
+    path("<int:pk>/cancel/", views.meeting_cancel, name="cancel"),
+    path("<int:pk>/attendance/", views.meeting_attendance, name="attendance"),
+    path("<int:pk>/agenda/", views.agenda_add, name="agenda_add"),
+    path("<int:pk>/minutes/new/", views.minutes_create, name="minutes_create"),
+    path("topics/", views.topic_list, name="topics"),
+    path("topics/new/", views.topic_create, name="topic_create"),
+    path("topics/<int:pk>/", views.topic_detail, name="topic"),
+    path("topics/<int:pk>/move/", views.topic_move, name="topic_move"),
+    path(
+        "topics/<int:pk>/unschedule/", views.topic_unschedule, name="topic_unschedule"
+    ),
+    path("topics/<int:pk>/decline/", views.topic_decline, name="topic_decline"),
+    path("minutes/<int:pk>/", views.minutes_detail, name="minutes"),
+    path("minutes/<int:pk>/edit/", views.minutes_edit, name="minutes_edit"),
+    path("minutes/<int:pk>/submit/", views.minutes_submit, name="minutes_submit"),
+    path("minutes/<int:pk>/approve/", views.minutes_approve, name="minutes_approve"),
+    path("minutes/<int:pk>/return/", views.minutes_return, name="minutes_return"),
+    path("minutes/<int:pk>/issue/", views.minutes_issue, name="minutes_issue"),
+    path("minutes/<int:pk>/correct/", views.minutes_correct, name="minutes_correct"),
+    path("minutes/<int:pk>/pdf/", views.minutes_download, name="minutes_pdf"),
+]

@@ -1,0 +1,539 @@
+"""Forms of the meetings app. Cleaned data goes to ``meetings.services``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jinwei_ip.lib.forms import PortalForm, style_widgets
+from members.models import Person, Unit
+
+from .models import Attendance, Meeting, Topic
+from .services import AttendanceRow, DecisionInput, MeetingData, attendance_roster
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        parts = [obj.name]
+        if obj.unit_id:
+            parts.append(obj.unit.name)
+        if obj.job_title and (not obj.unit_id or obj.unit.name not in obj.job_title):
+            parts.append(obj.job_title)
+        return " · ".join(parts)
+
+
+def people():
+    return Person.objects.select_related("unit").order_by("unit__order", "name")
+
+
+def member_units():
+    return Unit.objects.members().order_by("order")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format=DATETIME_FORMAT)
+
+
+class MeetingFilterForm(PortalForm):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    year = forms.TypedChoiceField(
+        label=_("年度"), required=False, coerce=int, empty_value=None
+    )
+    kind = forms.ChoiceField(
+        label=_("会议类型"),
+        required=False,
+        choices=[("", _("全部类型")), *Meeting.Kind.choices],
+    )
+    status = forms.ChoiceField(
+        label=_("会议状态"),
+        required=False,
+        choices=[("", _("全部状态")), *Meeting.Status.choices],
+    )
+
+    def __init__(self, *args, years: list[int] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["placeholder"] = _("会议名称、地点或主题")
+        self.fields["year"].choices = [("", _("全部年度"))] + [
+            (y, str(y)) for y in years
+        ]
+        for name in ("year", "kind", "status"):
+            self.fields[name].widget.attrs["data-autosubmit"] = ""
+
+
+class MeetingForm(PortalForm):
+    kind = forms.ChoiceField(label=_("会议类型"), choices=Meeting.Kind.choices)
+    title = forms.CharField(label=_("会议名称"), max_length=200)
+    subject = forms.CharField(
+        label=_("会议主题"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    starts_at = forms.DateTimeField(
+        label=_("开始时间"),
+        widget=DateTimeLocalInput(),
+        input_formats=[DATETIME_FORMAT],
+    )
+    ends_at = forms.DateTimeField(
+        label=_("结束时间"),
+        required=False,
+        widget=DateTimeLocalInput(),
+        input_formats=[DATETIME_FORMAT],
+    )
+    place = forms.CharField(label=_("会议地点"), max_length=200)
+    convener = forms.ChoiceField(
+        label=_("召集方式"),
+        choices=Meeting.Convener.choices,
+        widget=forms.RadioSelect,
+        initial=Meeting.Convener.LEADER,
+    )
+    delegation_note = forms.CharField(
+        label=_("委托说明"),
+        required=False,
+        max_length=300,
+        help_text=_("由副组长召集时必填：写明组长委托的时间和方式。"),
+    )
+    host = PersonChoiceField(label=_("主持人"), queryset=people(), required=False)
+    recorder = PersonChoiceField(label=_("记录人"), queryset=people(), required=False)
+    units = forms.ModelMultipleChoiceField(
+        label=_("参会（涉及）单位"),
+        queryset=member_units(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "全体会议自动涉及全部成员单位；其他会议请勾选。纪要印发后，这些单位可以阅读纪要。"
+        ),
+    )
+    partial_reason = forms.CharField(
+        label=_("召开部分成员单位会议的理由"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = people()
+        self.fields["recorder"].queryset = people()
+        self.fields["units"].queryset = member_units()
+
+    @classmethod
+    def initial_for(cls, meeting: Meeting) -> dict:
+        return {
+            "kind": meeting.kind,
+            "title": meeting.title,
+            "subject": meeting.subject,
+            "starts_at": timezone.localtime(meeting.starts_at),
+            "ends_at": timezone.localtime(meeting.ends_at) if meeting.ends_at else None,
+            "place": meeting.place,
+            "convener": meeting.convener,
+            "delegation_note": meeting.delegation_note,
+            "host": meeting.host,
+            "recorder": meeting.recorder,
+            "units": list(meeting.units.all()),
+            "partial_reason": meeting.partial_reason,
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if (
+            data.get("convener") == Meeting.Convener.DEPUTY
+            and not (data.get("delegation_note") or "").strip()
+        ):
+            self.add_error("delegation_note", _("由副组长召集时，须写明组长的委托。"))
+        if data.get("kind") == Meeting.Kind.PARTIAL:
+            if not data.get("units"):
+                self.add_error("units", _("部分成员单位会议须列出参会单位。"))
+            if not (data.get("partial_reason") or "").strip():
+                self.add_error("partial_reason", _("部分成员单位会议须写明召开理由。"))
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("结束时间须晚于开始时间。"))
+        return data
+
+    def meeting_data(self) -> MeetingData:
+        d = self.cleaned_data
+        return MeetingData(
+            kind=d["kind"],
+            title=d["title"],
+            subject=d["subject"],
+            starts_at=d["starts_at"],
+            ends_at=d["ends_at"],
+            place=d["place"],
+            convener=d["convener"],
+            delegation_note=d["delegation_note"],
+            host=d["host"],
+            recorder=d["recorder"],
+            units=list(d["units"]),
+            partial_reason=d["partial_reason"],
+        )
+
+
+class TopicForm(PortalForm):
+    unit = forms.ModelChoiceField(
+        label=_("提出单位"), queryset=member_units(), required=False
+    )
+    title = forms.CharField(label=_("议题"), max_length=200)
+    description = forms.CharField(
+        label=_("需协调的事项"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("写明需要哪些部门协同解决什么问题、目前的进展和建议。"),
+    )
+    related_units = forms.ModelMultipleChoiceField(
+        label=_("需协同的单位"),
+        queryset=member_units(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, office: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = member_units()
+        self.fields["related_units"].queryset = member_units()
+        if office:
+            self.fields["unit"].required = True
+            self.fields["unit"].help_text = _("办公室代成员单位登记议题时选择。")
+        else:
+            del self.fields["unit"]
+
+
+class AgendaAddForm(PortalForm):
+    topic = forms.ModelChoiceField(
+        label=_("待安排的议题"), queryset=Topic.objects.none()
+    )
+    presenter = forms.CharField(
+        label=_("汇报人"),
+        max_length=60,
+        required=False,
+        help_text=_("如：区司法局 蒋平"),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = Topic.objects.filter(
+            status=Topic.Status.RAISED
+        ).select_related("raised_by_unit")
+        self.fields["topic"].label_from_instance = lambda t: (
+            f"{t.raised_by_unit.name}：{t.title}"
+        )
+
+
+class ReasonForm(PortalForm):
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, label: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["reason"].label = label
+
+
+# --- attendance: one form for the whole meeting -----------------------------------
+
+
+class PersonPick(forms.TypedChoiceField):
+    """A person chosen from choices built once per page (the attendance form has
+    dozens of rows; one query for all of them)."""
+
+    def __init__(self, *, by_pk: dict[int, Person], **kwargs) -> None:
+        self.by_pk = by_pk
+        super().__init__(coerce=self._person, empty_value=None, **kwargs)
+
+    def _person(self, value) -> Person:
+        return self.by_pk[int(value)]
+
+    def prepare_value(self, value):
+        return value.pk if isinstance(value, Person) else value
+
+    def has_changed(self, initial, data) -> bool:
+        initial = initial.pk if isinstance(initial, Person) else initial
+        return str(initial or "") != str(data or "")
+
+
+def person_choices() -> tuple[list[tuple], dict[int, Person]]:
+    listed = list(people())
+    by_pk = {p.pk: p for p in listed}
+    label = PersonChoiceField(queryset=Person.objects.none()).label_from_instance
+    return [("", "—"), *[(p.pk, label(p)) for p in listed]], by_pk
+
+
+class AttendanceRowForm(forms.Form):
+    title_at_meeting = forms.CharField(
+        label=_("会时职务"), max_length=100, required=False
+    )
+    status = forms.ChoiceField(
+        label=_("出席情况"), choices=[("", "—"), *Attendance.Status.choices]
+    )
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+    def __init__(self, *args, choices=None, by_pk=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if choices is None:
+            choices, by_pk = person_choices()
+        self.fields["person"] = PersonPick(
+            label=_("人员"), choices=choices, by_pk=by_pk
+        )
+        self.fields["substitute"] = PersonPick(
+            label=_("代为出席人员"), choices=choices, by_pk=by_pk, required=False
+        )
+        self.order_fields(
+            ["person", "title_at_meeting", "status", "substitute", "note"]
+        )
+        style_widgets(self)
+        for f in self.fields.values():
+            small = (
+                "form-select-sm"
+                if isinstance(f.widget, forms.Select)
+                else "form-control-sm"
+            )
+            f.widget.attrs["class"] = (
+                f"{f.widget.attrs.get('class', '')} {small}".strip()
+            )
+
+    def row(self) -> AttendanceRow:
+        d = self.cleaned_data
+        return AttendanceRow(
+            person=d["person"],
+            status=d["status"],
+            substitute=d.get("substitute"),
+            title_at_meeting=d.get("title_at_meeting", ""),
+            note=d.get("note", ""),
+        )
+
+
+class BaseAttendanceFormSet(forms.BaseFormSet):
+    """Errors name the row: "第3行（蒋平）：…", and nothing is saved unless all rows are right."""
+
+    def row_label(self, index: int, form: forms.Form) -> str:
+        person = getattr(form, "cleaned_data", {}).get("person")
+        name = str(person) if person else _("未选择人员")
+        return _("第%(n)d行（%(name)s）") % {"n": index + 1, "name": name}
+
+    def _kept(self):
+        for i, form in enumerate(self.forms):
+            if self._should_delete_form(form):
+                continue
+            if not getattr(form, "cleaned_data", {}).get("person"):
+                continue
+            yield i, form
+
+    def clean(self) -> None:
+        if any(self.errors):
+            messages = []
+            for i, form in enumerate(self.forms):
+                for name, errors in form.errors.items():
+                    label = form.fields[name].label if name in form.fields else ""
+                    for e in errors:
+                        messages.append(f"{self.row_label(i, form)}：{label}{e}")
+            raise ValidationError(messages)
+        seen: dict[int, int] = {}
+        errors = []
+        for i, form in self._kept():
+            d = form.cleaned_data
+            person = d["person"]
+            if person.pk in seen:
+                errors.append(
+                    _("%(row)s：与第%(other)d行是同一人。")
+                    % {"row": self.row_label(i, form), "other": seen[person.pk] + 1}
+                )
+            seen.setdefault(person.pk, i)
+            sub = d.get("substitute")
+            if sub is not None and d.get("status") != Attendance.Status.ABSENT:
+                errors.append(
+                    _("%(row)s：只有“请假”时才填写代为出席人员。")
+                    % {"row": self.row_label(i, form)}
+                )
+            if sub is not None and sub.pk == person.pk:
+                errors.append(
+                    _("%(row)s：代为出席人员不能是本人。")
+                    % {"row": self.row_label(i, form)}
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def rows(self) -> list[AttendanceRow]:
+        return [form.row() for _i, form in self._kept()]
+
+
+AttendanceFormSet = formset_factory(
+    AttendanceRowForm, formset=BaseAttendanceFormSet, extra=3, can_delete=True
+)
+
+
+def attendance_formset(meeting: Meeting, data=None) -> BaseAttendanceFormSet:
+    choices, by_pk = person_choices()
+    formset = AttendanceFormSet(
+        data,
+        initial=attendance_initial(meeting),
+        prefix="att",
+        form_kwargs={"choices": choices, "by_pk": by_pk},
+    )
+    for form in formset:
+        form.fields["DELETE"].label = _("删除")
+    return formset
+
+
+def attendance_initial(meeting: Meeting) -> list[dict]:
+    """The recorded attendance, or, before anything is recorded, the roster: the
+    group's current position holders for the units the meeting concerns."""
+    records = list(meeting.attendance.select_related("person", "substitute"))
+    if records:
+        return [
+            {
+                "person": a.person,
+                "title_at_meeting": a.title_at_meeting,
+                "status": a.status,
+                "substitute": a.substitute,
+                "note": a.note,
+            }
+            for a in records
+        ]
+    return [
+        {
+            "person": row.person,
+            "title_at_meeting": row.title_at_meeting,
+            "status": row.status,
+        }
+        for row in attendance_roster(meeting)
+    ]
+
+
+# --- minutes: narrative and the numbered decided matters ------------------------------
+
+
+class MinutesForm(PortalForm):
+    title = forms.CharField(label=_("纪要标题"), max_length=200)
+    narrative = forms.CharField(
+        label=_("纪要正文"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("会议概况与主要精神；空一行另起一段。议定事项在下方逐项填写。"),
+    )
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class DecisionForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    text = forms.CharField(
+        label=_("议定事项"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    units_text = forms.CharField(
+        label=_("建议承办单位"),
+        required=False,
+        max_length=300,
+        help_text=_("牵头单位在前，用顿号分隔，如：区司法局、区财政局"),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+    def clean_units_text(self) -> list[Unit]:
+        text = self.cleaned_data.get("units_text", "")
+        units: list[Unit] = []
+        unknown = []
+        for part in [p for p in _split_units(text) if p]:
+            unit = Unit.objects.resolve(part)
+            if unit is None:
+                unknown.append(part)
+            elif unit not in units:
+                units.append(unit)
+        if unknown:
+            raise ValidationError(
+                _("没有找到单位：%(names)s") % {"names": "、".join(unknown)}
+            )
+        return units
+
+
+def _split_units(text: str) -> list[str]:
+    for sep in "，,;；/ \n":
+        text = text.replace(sep, "、")
+    return [p.strip() for p in text.split("、")]
+
+
+class BaseDecisionFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        messages = []
+        for i, form in enumerate(self.forms):
+            for name, errors in form.errors.items():
+                label = form.fields[name].label if name in form.fields else ""
+                for e in errors:
+                    messages.append(
+                        _("议定事项第%(n)d行：%(label)s%(error)s")
+                        % {"n": i + 1, "label": label, "error": e}
+                    )
+            if (
+                not form.errors
+                and not self._should_delete_form(form)
+                and not (form.cleaned_data.get("text") or "").strip()
+                and form.cleaned_data.get("units_text")
+            ):
+                messages.append(
+                    _("议定事项第%(n)d行：填写了承办单位，但没有填写议定事项。")
+                    % {"n": i + 1}
+                )
+        if messages:
+            raise ValidationError(messages)
+
+    def decisions(self) -> list[DecisionInput]:
+        """Kept matters in the order the person gave (序号), blank rows dropped."""
+        items = []
+        for i, form in enumerate(self.forms):
+            if self._should_delete_form(form):
+                continue
+            d = form.cleaned_data
+            text = (d.get("text") or "").strip()
+            if not text:
+                continue
+            order = d.get("ORDER")
+            items.append(
+                (
+                    order if order is not None else 10_000 + i,
+                    i,
+                    DecisionInput(
+                        text=text,
+                        suggested_units=d.get("units_text") or [],
+                        pk=d.get("id"),
+                    ),
+                )
+            )
+        items.sort(key=lambda t: (t[0], t[1]))
+        return [item for _o, _i, item in items]
+
+
+DecisionFormSet = formset_factory(
+    DecisionForm, formset=BaseDecisionFormSet, extra=0, can_order=True, can_delete=True
+)
+
+
+def decision_formset(minutes=None, data=None) -> BaseDecisionFormSet:
+    initial = []
+    if minutes is not None:
+        for d in minutes.decisions.prefetch_related("suggested_units"):
+            initial.append(
+                {
+                    "id": d.pk,
+                    "text": d.text,
+                    "units_text": "、".join(u.name for u in d.suggested_units.all()),
+                    "ORDER": d.number,
+                }
+            )
+    extra = 3 if not initial else 1
+    formset = formset_factory(
+        DecisionForm,
+        formset=BaseDecisionFormSet,
+        extra=extra,
+        can_order=True,
+        can_delete=True,
+    )(data, initial=initial, prefix="dec")
+    for form in formset:
+        form.fields["ORDER"].label = _("序号")
+        form.fields["ORDER"].widget.attrs.update(
+            {"class": "form-control form-control-sm order-input", "min": 1}
+        )
+        form.fields["DELETE"].label = _("删除")
+    return formset

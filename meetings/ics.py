@@ -1,0 +1,53 @@
+"""The calendar feed (ICS) of the meetings a person may see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from .models import Meeting
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DEFAULT_LENGTH = timedelta(hours=2)
+
+
+def meetings_calendar(meetings: Iterable[Meeting]) -> bytes:
+    site = getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    host = site.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+    cal = Calendar()
+    cal.add("prodid", "-//jinwei_ip//金台区知识产权工作协调领导小组//ZH")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", "领导小组会议")
+    cal.add("x-wr-timezone", "Asia/Shanghai")
+    for m in meetings:
+        starts = m.starts_at.astimezone(SHANGHAI)
+        ends = (m.ends_at or m.starts_at + DEFAULT_LENGTH).astimezone(SHANGHAI)
+        event = Event()
+        event.add("uid", f"meeting-{m.pk}@{host}")
+        event.add("dtstamp", timezone.now())
+        event.add("dtstart", starts)
+        event.add("dtend", ends)
+        event.add("summary", f"{m.title}（{m.get_kind_display()}）")
+        event.add("location", m.place)
+        url = site + m.get_absolute_url()
+        event.add("url", url)
+        description = [m.subject] if m.subject else []
+        description.append(url)
+        event.add("description", "\n".join(description))
+        event.add(
+            "status",
+            {
+                Meeting.Status.CANCELLED: "CANCELLED",
+                Meeting.Status.HELD: "CONFIRMED",
+            }.get(m.status, "TENTATIVE"),
+        )
+        event.add("last-modified", m.updated_at)
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()

@@ -1,0 +1,667 @@
+"""Workflows of the meetings app: the only place that changes meetings, agendas,
+attendance and minutes, and the only place that grants units access to them.
+
+Every function is keyword-only and atomic. Bad input raises ``ValidationError``
+with a Chinese message (naming the field or row); a stale minutes edit raises
+``StaleEdit``. Who may call what is checked by the views (``meetings.access``);
+the services check the state rules (a frozen minutes stays frozen whoever asks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.grants import set_unit_grants
+from members.models import LeadingGroup, Person, Unit, User
+
+from .models import Attendance, Decision, Meeting, Minutes, Topic
+
+VIEW_MEETING = "meetings.view_meeting"
+VIEW_MINUTES = "meetings.read_minutes"
+
+
+class StaleEdit(Exception):
+    """Someone saved the minutes after this person opened them."""
+
+    def __init__(self, current: Minutes) -> None:
+        super().__init__("stale minutes edit")
+        self.current = current
+
+
+def _reason(obj, text: str) -> None:
+    """The change reason simple-history stores with the next save."""
+    obj._change_reason = text
+
+
+# --- rule check: a plenary each year ------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlenaryStatus:
+    """Whether the year has its plenary (全体会议, "原则上每年召开一次")."""
+
+    year: int
+    meeting: Meeting | None
+
+    @property
+    def ok(self) -> bool:
+        return self.meeting is not None
+
+    @property
+    def held(self) -> bool:
+        return self.meeting is not None and self.meeting.is_held
+
+    @property
+    def planned(self) -> bool:
+        return self.meeting is not None and self.meeting.is_planned
+
+
+def plenary_status(year: int | None = None) -> PlenaryStatus:
+    """The year's plenary (held first, else the earliest planned), cancelled ones
+    not counting. One query."""
+    year = year or timezone.localdate().year
+    meetings = list(Meeting.objects.plenaries().in_year(year).order_by("starts_at"))
+    held = [m for m in meetings if m.is_held]
+    return PlenaryStatus(year=year, meeting=(held or meetings or [None])[0])
+
+
+# --- meetings ------------------------------------------------------------------
+
+
+@dataclass
+class MeetingData:
+    kind: str
+    title: str
+    starts_at: datetime
+    place: str
+    subject: str = ""
+    ends_at: datetime | None = None
+    convener: str = Meeting.Convener.LEADER
+    delegation_note: str = ""
+    host: Person | None = None
+    recorder: Person | None = None
+    units: Sequence[Unit] = field(default_factory=list)
+    partial_reason: str = ""
+
+
+def _validate_meeting(data: MeetingData) -> None:
+    errors: dict[str, str] = {}
+    if data.convener == Meeting.Convener.DEPUTY and not data.delegation_note.strip():
+        errors["delegation_note"] = _("由副组长召集时，须写明组长的委托。")
+    if data.kind == Meeting.Kind.PARTIAL:
+        if not data.units:
+            errors["units"] = _("部分成员单位会议须列出参会单位。")
+        if not data.partial_reason.strip():
+            errors["partial_reason"] = _("部分成员单位会议须写明召开理由。")
+    if data.ends_at and data.ends_at <= data.starts_at:
+        errors["ends_at"] = _("结束时间须晚于开始时间。")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _next_sequence(group: LeadingGroup, year: int, kind: str) -> int:
+    # Lock the group row so two office staff creating meetings get distinct numbers.
+    LeadingGroup.objects.select_for_update().filter(pk=group.pk).first()
+    top = Meeting.objects.filter(group=group, year=year, kind=kind).aggregate(
+        n=Max("sequence")
+    )["n"]
+    return (top or 0) + 1
+
+
+def _apply(meeting: Meeting, data: MeetingData) -> None:
+    meeting.kind = data.kind
+    meeting.title = data.title.strip()
+    meeting.subject = data.subject.strip()
+    meeting.starts_at = data.starts_at
+    meeting.ends_at = data.ends_at
+    meeting.place = data.place.strip()
+    meeting.convener = data.convener
+    meeting.delegation_note = (
+        data.delegation_note.strip() if data.convener == Meeting.Convener.DEPUTY else ""
+    )
+    meeting.host = data.host
+    meeting.recorder = data.recorder
+    meeting.partial_reason = (
+        data.partial_reason.strip() if data.kind == Meeting.Kind.PARTIAL else ""
+    )
+
+
+@transaction.atomic
+def meeting_create(
+    *, data: MeetingData, by: User, group: LeadingGroup | None = None
+) -> Meeting:
+    """Schedule a meeting; its number within the year and kind is assigned here."""
+    _validate_meeting(data)
+    group = group or LeadingGroup.objects.get()
+    year = timezone.localtime(data.starts_at).year
+    meeting = Meeting(group=group, year=year, created_by=by)
+    _apply(meeting, data)
+    meeting.sequence = _next_sequence(group, year, data.kind)
+    _reason(meeting, _("新建会议"))
+    meeting.save()
+    meeting.units.set([] if meeting.is_plenary else data.units)
+    meeting_grants_sync(meeting=meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, data: MeetingData, by: User) -> Meeting:
+    """Change a meeting. Its kind and year (hence its code) are fixed once minutes exist."""
+    _validate_meeting(data)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("已取消的会议不能修改。"))
+    year = timezone.localtime(data.starts_at).year
+    renumber = (data.kind, year) != (meeting.kind, meeting.year)
+    if renumber and meeting.minutes.exists():
+        raise ValidationError(
+            {
+                "kind": _(
+                    "已有纪要的会议不能更改会议类型或年度（会议编号已用于纪要和任务）。"
+                )
+            }
+        )
+    _apply(meeting, data)
+    if renumber:
+        meeting.year = year
+        meeting.sequence = _next_sequence(meeting.group, year, data.kind)
+    _reason(meeting, _("修改会议信息"))
+    meeting.save()
+    meeting.units.set([] if meeting.is_plenary else data.units)
+    meeting_grants_sync(meeting=meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_mark_held(*, meeting: Meeting, by: User) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.can_be_held():
+        raise ValidationError(_("只有“已计划”的会议可以标记为已召开。"))
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("会议尚未到开始时间，不能标记为已召开。"))
+    meeting.status = Meeting.Status.HELD
+    _reason(meeting, _("标记为已召开"))
+    meeting.save()
+    for topic in meeting.topics.filter(status=Topic.Status.SCHEDULED):
+        topic.status = Topic.Status.DISCUSSED
+        _reason(topic, _("会议已召开，议题已研究"))
+        topic.save()
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
+    """Cancel a planned meeting; its scheduled topics go back to the office's list."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.can_be_cancelled():
+        raise ValidationError(_("只有尚无纪要的“已计划”会议可以取消。"))
+    meeting.status = Meeting.Status.CANCELLED
+    _reason(meeting, _("取消会议"))
+    meeting.save()
+    for topic in meeting.topics.all():
+        _topic_back_to_raised(topic, _("会议取消，议题退回待安排"))
+    return meeting
+
+
+def meeting_grants_sync(*, meeting: Meeting) -> None:
+    """The one place meeting access is granted: every unit the meeting concerns may
+    open the meeting; once a minutes version is issued, also read its minutes."""
+    perms = [VIEW_MEETING]
+    if meeting.minutes.filter(status=Minutes.Status.ISSUED).exists():
+        perms.append(VIEW_MINUTES)
+    set_unit_grants(meeting, {unit: perms for unit in meeting.concerned_units()})
+
+
+# --- topics (议题) ---------------------------------------------------------------
+
+
+@transaction.atomic
+def topic_raise(
+    *,
+    unit: Unit,
+    by: User,
+    title: str,
+    description: str = "",
+    related_units: Iterable[Unit] = (),
+) -> Topic:
+    if not title.strip():
+        raise ValidationError({"title": _("请填写议题。")})
+    topic = Topic(
+        title=title.strip(),
+        description=description.strip(),
+        raised_by_unit=unit,
+        raised_by=by,
+    )
+    _reason(topic, _("提出议题"))
+    topic.save()
+    topic.related_units.set([u for u in related_units if u.pk != unit.pk])
+    return topic
+
+
+def _agenda_renumber(meeting: Meeting) -> None:
+    for order, topic in enumerate(
+        meeting.topics.filter(
+            status__in=[Topic.Status.SCHEDULED, Topic.Status.DISCUSSED]
+        ).order_by("agenda_order", "pk"),
+        start=1,
+    ):
+        if topic.agenda_order != order:
+            topic.agenda_order = order
+            _reason(topic, _("调整议程顺序"))
+            topic.save()
+
+
+@transaction.atomic
+def topic_schedule(
+    *, topic: Topic, meeting: Meeting, presenter: str, by: User
+) -> Topic:
+    """Put a raised topic on a planned meeting's agenda, last."""
+    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    if topic.status != Topic.Status.RAISED:
+        raise ValidationError(_("该议题已列入议程或已处理。"))
+    if not meeting.is_planned:
+        raise ValidationError(_("只能为“已计划”的会议安排议程。"))
+    top = meeting.topics.aggregate(n=Max("agenda_order"))["n"] or 0
+    topic.meeting = meeting
+    topic.agenda_order = top + 1
+    topic.presenter = presenter.strip()
+    topic.status = Topic.Status.SCHEDULED
+    topic.decline_reason = ""
+    _reason(topic, _("列入会议议程"))
+    topic.save()
+    return topic
+
+
+def _topic_back_to_raised(topic: Topic, reason: str) -> None:
+    topic.meeting = None
+    topic.agenda_order = None
+    topic.status = Topic.Status.RAISED
+    _reason(topic, reason)
+    topic.save()
+
+
+@transaction.atomic
+def topic_unschedule(*, topic: Topic, by: User) -> Topic:
+    topic = Topic.objects.select_for_update().select_related("meeting").get(pk=topic.pk)
+    if topic.status != Topic.Status.SCHEDULED:
+        raise ValidationError(_("只有已列入议程、会议尚未召开的议题可以移出。"))
+    meeting = topic.meeting
+    _topic_back_to_raised(topic, _("移出会议议程"))
+    _agenda_renumber(meeting)
+    return topic
+
+
+@transaction.atomic
+def topic_move(*, topic: Topic, up: bool, by: User) -> Topic:
+    """Swap a scheduled topic with its neighbour on the agenda."""
+    topic = Topic.objects.select_for_update().select_related("meeting").get(pk=topic.pk)
+    if topic.status != Topic.Status.SCHEDULED:
+        raise ValidationError(_("只有已列入议程的议题可以调整顺序。"))
+    _agenda_renumber(topic.meeting)
+    topic.refresh_from_db()
+    agenda = list(
+        topic.meeting.topics.filter(status=Topic.Status.SCHEDULED).order_by(
+            "agenda_order"
+        )
+    )
+    index = next(i for i, t in enumerate(agenda) if t.pk == topic.pk)
+    other_index = index - 1 if up else index + 1
+    if not 0 <= other_index < len(agenda):
+        return topic
+    other = agenda[other_index]
+    topic.agenda_order, other.agenda_order = other.agenda_order, topic.agenda_order
+    for t in (topic, other):
+        _reason(t, _("调整议程顺序"))
+        t.save()
+    return topic
+
+
+@transaction.atomic
+def topic_decline(*, topic: Topic, reason: str, by: User) -> Topic:
+    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    if topic.status != Topic.Status.RAISED:
+        raise ValidationError(_("只有待安排的议题可以暂不列入。"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("请写明暂不列入的理由。")})
+    topic.status = Topic.Status.DECLINED
+    topic.decline_reason = reason.strip()
+    _reason(topic, _("暂不列入议程"))
+    topic.save()
+    return topic
+
+
+# --- attendance -------------------------------------------------------------------
+
+
+@dataclass
+class AttendanceRow:
+    person: Person
+    status: str
+    substitute: Person | None = None
+    title_at_meeting: str = ""
+    note: str = ""
+    unit: Unit | None = None
+
+
+def attendance_roster(meeting: Meeting) -> list[AttendanceRow]:
+    """Who is expected: the current holders of the group's posts (组长, 副组长,
+    办公室主任) and the members of the units the meeting concerns, all "出席"."""
+    from members.models import Membership, Position
+
+    day = timezone.localtime(meeting.starts_at).date()
+    concerned = {u.pk for u in meeting.concerned_units()}
+    rows: list[AttendanceRow] = []
+    seen: set[int] = set()
+    for m in (
+        Membership.objects.current(day)
+        .filter(position__group_id=meeting.group_id)
+        .select_related("person__unit", "position")
+        .order_by("position__order")
+    ):
+        p = m.position
+        if p.kind == Position.Kind.MEMBER and p.unit_id not in concerned:
+            continue
+        if m.person_id in seen:
+            continue
+        seen.add(m.person_id)
+        rows.append(
+            AttendanceRow(
+                person=m.person,
+                status=Attendance.Status.PRESENT,
+                title_at_meeting=m.person.job_title or p.post,
+            )
+        )
+    return rows
+
+
+@transaction.atomic
+def attendance_record(
+    *, meeting: Meeting, rows: Sequence[AttendanceRow], by: User
+) -> list[Attendance]:
+    """Replace the meeting's attendance with ``rows``, all or nothing.
+
+    Rows are checked first; any error names its row (第N行 and the person) and
+    nothing is written. Existing records are updated in place, so each person's
+    history stays one line of changes.
+    """
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("已取消的会议不记录出席情况。"))
+    errors: list[str] = []
+    seen: dict[int, int] = {}
+    for n, row in enumerate(rows, start=1):
+        label = _("第%(n)d行（%(name)s）") % {"n": n, "name": row.person}
+        if row.person.pk in seen:
+            errors.append(
+                _("%(row)s：与第%(other)d行重复。")
+                % {"row": label, "other": seen[row.person.pk]}
+            )
+        seen.setdefault(row.person.pk, n)
+        if row.status not in Attendance.Status.values:
+            errors.append(_("%(row)s：请选择出席情况。") % {"row": label})
+        if row.substitute is not None:
+            if row.status != Attendance.Status.ABSENT:
+                errors.append(
+                    _("%(row)s：只有请假时才填写代为出席人员。") % {"row": label}
+                )
+            elif row.substitute.pk == row.person.pk:
+                errors.append(_("%(row)s：代为出席人员不能是本人。") % {"row": label})
+    if errors:
+        raise ValidationError(errors)
+    existing = {a.person_id: a for a in meeting.attendance.all()}
+    kept: list[Attendance] = []
+    for row in rows:
+        record = existing.pop(row.person.pk, None) or Attendance(
+            meeting=meeting, person=row.person
+        )
+        values = {
+            "unit": row.unit or row.person.unit,
+            "title_at_meeting": row.title_at_meeting.strip() or row.person.job_title,
+            "status": row.status,
+            "substitute": row.substitute,
+            "note": row.note.strip(),
+        }
+        changed = record.pk is None or any(
+            getattr(record, k) != v for k, v in values.items()
+        )
+        for key, value in values.items():
+            setattr(record, key, value)
+        if changed:
+            _reason(record, _("记录出席情况"))
+            record.save()
+        kept.append(record)
+    for record in existing.values():
+        _reason(record, _("删除出席记录"))
+        record.delete()
+    return kept
+
+
+# --- minutes (纪要) ---------------------------------------------------------------
+
+
+@dataclass
+class DecisionInput:
+    text: str
+    suggested_units: Sequence[Unit] = field(default_factory=list)
+    pk: int | None = None
+
+
+def _validate_minutes(title: str, narrative: str, decisions: Sequence[DecisionInput]):
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = [_("请填写纪要标题。")]
+    for n, d in enumerate(decisions, start=1):
+        if not d.text.strip():
+            errors.setdefault("decisions", []).append(
+                _("议定事项第%(n)d项：请填写内容。") % {"n": n}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_decisions(minutes: Minutes, decisions: Sequence[DecisionInput]) -> None:
+    """Make the minutes' decided matters exactly ``decisions``, numbered from 1.
+
+    Matters keep their rows (and history) when edited or moved; numbers are first
+    moved out of the way so the unique (minutes, number) never collides.
+    """
+    existing = {d.pk: d for d in minutes.decisions.all()}
+    keep = {d.pk for d in decisions if d.pk in existing}
+    for pk, decision in existing.items():
+        if pk not in keep:
+            _reason(decision, _("删除议定事项"))
+            decision.delete()
+    Decision.objects.filter(minutes=minutes).update(number=F("number") + 1000)
+    for number, item in enumerate(decisions, start=1):
+        decision = existing.get(item.pk) if item.pk in keep else None
+        if decision is None:
+            decision = Decision(minutes=minutes)
+            _reason(decision, _("新增议定事项"))
+        else:
+            _reason(decision, _("修改议定事项"))
+        decision.number = number
+        decision.text = item.text.strip()
+        decision.save()
+        decision.suggested_units.set(item.suggested_units)
+
+
+@transaction.atomic
+def minutes_draft(
+    *,
+    meeting: Meeting,
+    by: User,
+    title: str,
+    narrative: str,
+    decisions: Sequence[DecisionInput] = (),
+) -> Minutes:
+    """The first draft of a held meeting's minutes (version 1)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.is_held:
+        raise ValidationError(_("会议召开后才能起草纪要。"))
+    if meeting.minutes.exists():
+        raise ValidationError(_("该会议已有纪要；如需更正，请在已印发的纪要上“更正”。"))
+    _validate_minutes(title, narrative, decisions)
+    minutes = Minutes(
+        meeting=meeting,
+        version=1,
+        title=title.strip(),
+        narrative=narrative.strip(),
+        drafted_by=by,
+    )
+    _reason(minutes, _("起草纪要"))
+    minutes.save()
+    _save_decisions(minutes, decisions)
+    return minutes
+
+
+@transaction.atomic
+def minutes_update(
+    *,
+    minutes: Minutes,
+    by: User,
+    title: str,
+    narrative: str,
+    decisions: Sequence[DecisionInput],
+    edit_version: int,
+) -> Minutes:
+    """Save a draft. ``edit_version`` is the version the person opened: if someone
+    saved since, ``StaleEdit`` carries the current minutes and nothing is written."""
+    current = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    if not current.is_draft:
+        raise ValidationError(
+            _("纪要当前状态为“%(status)s”，不能修改。")
+            % {"status": current.get_status_display()}
+        )
+    if current.edit_version != edit_version:
+        raise StaleEdit(current)
+    _validate_minutes(title, narrative, decisions)
+    current.title = title.strip()
+    current.narrative = narrative.strip()
+    current.edit_version += 1
+    _reason(current, _("修改纪要"))
+    current.save()
+    _save_decisions(current, decisions)
+    return current
+
+
+def _locked_minutes(minutes: Minutes, status: str, message: str) -> Minutes:
+    current = (
+        Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
+    )
+    if current.status != status:
+        raise ValidationError(message)
+    return current
+
+
+@transaction.atomic
+def minutes_submit(*, minutes: Minutes, by: User) -> Minutes:
+    minutes = _locked_minutes(minutes, Minutes.Status.DRAFT, _("只有草稿可以报审。"))
+    if not minutes.narrative.strip():
+        raise ValidationError(_("纪要正文为空，不能报审。"))
+    if not minutes.decisions.exists():
+        raise ValidationError(_("纪要至少要有一项议定事项才能报审。"))
+    minutes.status = Minutes.Status.SUBMITTED
+    minutes.submitted_at = timezone.now()
+    minutes.edit_version += 1
+    _reason(minutes, _("报送审批"))
+    minutes.save()
+    return minutes
+
+
+@transaction.atomic
+def minutes_approve(*, minutes: Minutes, by: User) -> Minutes:
+    minutes = _locked_minutes(
+        minutes, Minutes.Status.SUBMITTED, _("只有待审批的纪要可以审批。")
+    )
+    if not minutes.may_be_approved_by(by):
+        raise PermissionDenied(_("纪要由会议召集人审批。"))
+    minutes.status = Minutes.Status.APPROVED
+    minutes.approved_by = by
+    minutes.approved_at = timezone.now()
+    minutes.return_reason = ""
+    _reason(minutes, _("审批同意"))
+    minutes.save()
+    return minutes
+
+
+@transaction.atomic
+def minutes_return(*, minutes: Minutes, by: User, reason: str) -> Minutes:
+    minutes = _locked_minutes(
+        minutes, Minutes.Status.SUBMITTED, _("只有待审批的纪要可以退回。")
+    )
+    if not minutes.may_be_approved_by(by):
+        raise PermissionDenied(_("纪要由会议召集人审批。"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("请写明退回理由。")})
+    minutes.status = Minutes.Status.DRAFT
+    minutes.return_reason = reason.strip()
+    minutes.submitted_at = None
+    minutes.edit_version += 1
+    _reason(minutes, _("退回修改：%(reason)s") % {"reason": reason.strip()})
+    minutes.save()
+    return minutes
+
+
+@transaction.atomic
+def minutes_issue(*, minutes: Minutes, by: User) -> Minutes:
+    """Issue approved minutes with the next number of the year (〔2026〕第3期),
+    freeze them, and let the units the meeting concerns read them."""
+    minutes = _locked_minutes(
+        minutes, Minutes.Status.APPROVED, _("只有已审批的纪要可以印发。")
+    )
+    group_id = minutes.meeting.group_id
+    LeadingGroup.objects.select_for_update().filter(pk=group_id).first()
+    year = timezone.localdate().year
+    top = Minutes.objects.filter(issue_year=year).aggregate(n=Max("issue_number"))["n"]
+    minutes.status = Minutes.Status.ISSUED
+    minutes.issue_year = year
+    minutes.issue_number = (top or 0) + 1
+    minutes.issued_by = by
+    minutes.issued_at = timezone.now()
+    minutes.edit_version += 1
+    _reason(minutes, _("印发 %(label)s") % {"label": minutes.issue_label})
+    minutes.save()
+    meeting_grants_sync(meeting=minutes.meeting)
+    return minutes
+
+
+@transaction.atomic
+def minutes_correct(*, minutes: Minutes, by: User, reason: str) -> Minutes:
+    """Start a correction of issued minutes: a new draft version copying the text and
+    the decided matters. The issued version stays as it is, readable, and links to it."""
+    minutes = _locked_minutes(
+        minutes, Minutes.Status.ISSUED, _("只有已印发的纪要需要以更正的方式修改。")
+    )
+    if not reason.strip():
+        raise ValidationError({"reason": _("请写明更正理由。")})
+    if minutes.is_superseded:
+        raise ValidationError(_("该版本已有更正版本，请在最新版本上操作。"))
+    top = minutes.meeting.minutes.aggregate(n=Max("version"))["n"]
+    new = Minutes(
+        meeting=minutes.meeting,
+        version=top + 1,
+        title=minutes.title,
+        narrative=minutes.narrative,
+        correction_reason=reason.strip(),
+        supersedes=minutes,
+        drafted_by=by,
+    )
+    _reason(
+        new,
+        _("更正第%(v)d版：%(reason)s")
+        % {"v": minutes.version, "reason": reason.strip()},
+    )
+    new.save()
+    for old in minutes.decisions.prefetch_related("suggested_units"):
+        copy = Decision(minutes=new, number=old.number, text=old.text)
+        _reason(copy, _("更正时复制"))
+        copy.save()
+        copy.suggested_units.set(old.suggested_units.all())
+    return new

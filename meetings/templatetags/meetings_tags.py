@@ -1,0 +1,75 @@
+"""Template helpers of the meetings app: the plenary rule check, the home-page list,
+status badges."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+from meetings.models import Meeting, Minutes
+from meetings.services import PlenaryStatus
+from meetings.services import plenary_status as _plenary_status
+
+register = template.Library()
+
+MEETING_CLASS = {
+    Meeting.Status.PLANNED: "text-bg-primary",
+    Meeting.Status.HELD: "text-bg-success",
+    Meeting.Status.CANCELLED: "text-bg-secondary",
+}
+MINUTES_CLASS = {
+    Minutes.Status.DRAFT: "text-bg-secondary",
+    Minutes.Status.SUBMITTED: "text-bg-warning",
+    Minutes.Status.APPROVED: "text-bg-info",
+    Minutes.Status.ISSUED: "text-bg-success",
+}
+
+
+@register.simple_tag
+def plenary_status(year: int | None = None) -> PlenaryStatus:
+    """``{% plenary_status as status %}``: this year's plenary, if any."""
+    return _plenary_status(year)
+
+
+@register.simple_tag(takes_context=True)
+def home_meetings(context, limit: int = 5) -> dict:
+    """``{% home_meetings as hm %}``: upcoming meetings and recently issued minutes
+    the signed-in person may open."""
+    user = context["request"].user
+    upcoming = list(
+        Meeting.objects.visible_to(user)
+        .upcoming()
+        .only("pk", "title", "kind", "starts_at", "place", "status")[:limit]
+    )
+    minutes = list(
+        Minutes.objects.visible_to(user)
+        .issued()
+        .select_related("meeting")
+        .order_by("-issued_at")[:limit]
+    )
+    pending = []
+    if user.sees_everything:
+        pending = list(
+            Minutes.objects.exclude(status=Minutes.Status.ISSUED)
+            .select_related("meeting")
+            .order_by("-meeting__starts_at")[:limit]
+        )
+    return {"upcoming": upcoming, "issued": minutes, "pending": pending}
+
+
+@register.simple_tag
+def meeting_badge(meeting: Meeting) -> str:
+    return format_html(
+        '<span class="badge badge-status {}">{}</span>',
+        MEETING_CLASS.get(meeting.status, "text-bg-light"),
+        meeting.get_status_display(),
+    )
+
+
+@register.simple_tag
+def minutes_badge(minutes: Minutes) -> str:
+    return format_html(
+        '<span class="badge badge-status {}">{}</span>',
+        MINUTES_CLASS.get(minutes.status, "text-bg-light"),
+        minutes.get_status_display(),
+    )
