@@ -1,0 +1,98 @@
+"""``check --deploy`` is clean with production settings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.test import SimpleTestCase, override_settings
+
+ROOT = Path(settings.BASE_DIR)
+SECRET = "deploy-check-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ-kl!"
+
+PRODUCTION = {
+    "DEBUG": False,
+    "SECRET_KEY": SECRET,
+    "ALLOWED_HOSTS": ["ip.jintai.gov.cn"],
+    "SESSION_COOKIE_SECURE": True,
+    "CSRF_COOKIE_SECURE": True,
+    "SECURE_SSL_REDIRECT": True,
+    "SECURE_HSTS_SECONDS": 31536000,
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+    "SECURE_HSTS_PRELOAD": True,
+}
+
+
+class DeployCheckTests(SimpleTestCase):
+    @override_settings(**PRODUCTION)
+    def test_check_deploy_clean_in_process(self) -> None:
+        out = StringIO()
+        call_command("check", deploy=True, fail_level="WARNING", stdout=out, stderr=out)
+        self.assertIn("no issues", out.getvalue())
+
+    def test_settings_module_with_production_environment(self) -> None:
+        """The real settings.py, evaluated with a production environment (as on the
+        server), passes ``check --deploy`` and turns every protection on."""
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k
+            not in {
+                "JINWEI_TESTING",
+                "DEBUG",
+                "SECURE_COOKIES",
+                "DJANGO_SETTINGS_MODULE",
+            }
+        }
+        env.update(
+            SECRET_KEY=SECRET,
+            ALLOWED_HOSTS="ip.jintai.gov.cn",
+            DEBUG="0",
+            BEHIND_PROXY="1",
+        )
+        manage = str(ROOT / "manage.py")
+        done = subprocess.run(
+            [sys.executable, manage, "check", "--deploy", "--fail-level", "WARNING"],
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        code = (
+            "from django.conf import settings as s;"
+            "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT,"
+            " s.SECURE_HSTS_SECONDS >= 31536000, s.SESSION_COOKIE_HTTPONLY,"
+            " s.SECURE_PROXY_SSL_HEADER == ('HTTP_X_FORWARDED_PROTO', 'https'),"
+            " s.X_FRAME_OPTIONS == 'DENY', s.DEBUG)"
+        )
+        done = subprocess.run(
+            [sys.executable, manage, "shell", "-c", code],
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(done.stdout.split()[-8:], ["True"] * 7 + ["False"])
+
+    def test_no_secret_key_no_start(self) -> None:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"JINWEI_TESTING", "DEBUG", "SECRET_KEY"}
+        }
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "check"],
+            env={**env, "DEBUG": "0"},
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn("SECRET_KEY must be set", done.stderr)
