@@ -69,7 +69,9 @@ class MeetingFilterForm(PortalForm):
 
 
 class MeetingForm(PortalForm):
-    kind = forms.ChoiceField(label=_("会议类型"), choices=Meeting.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("会议类型"), choices=Meeting.Kind.choices, initial=Meeting.Kind.SPECIAL
+    )
     title = forms.CharField(label=_("会议名称"), max_length=200)
     subject = forms.CharField(
         label=_("会议主题"),

@@ -157,10 +157,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("raised_by_unit")
         .order_by("agenda_order", "pk")
     )
-    attendance = list(
+    rank = {s: i for i, s in enumerate(Attendance.Status.values)}
+    attendance = sorted(
         meeting.attendance.select_related("person", "unit", "substitute").order_by(
-            "status", "unit__order", "id"
-        )
+            "unit__order", "id"
+        ),
+        key=lambda a: rank[a.status],
     )
     minutes_versions = list(
         Minutes.objects.visible_to(user)
