@@ -64,9 +64,14 @@ except ImportError:  # pragma: no cover
     LEAD_PERMS = ("tasks.view_task", "tasks.report_task", "tasks.lead_task")
     CO_PERMS = ("tasks.view_task", "tasks.report_task")
 
-# Meetings: units concerned see the meeting; once minutes are issued, the minutes.
-MEETING_PERMS = ("meetings.view_meeting",)
-MINUTES_PERMS = ("meetings.view_minutes",)
+# Meetings: units concerned see the meeting; once minutes are issued, the minutes
+# (meetings.services.meeting_grants_sync writes the same, one meeting at a time).
+try:  # pragma: no cover - depends on the meetings app version
+    from meetings.services import VIEW_MEETING, VIEW_MINUTES
+except ImportError:  # pragma: no cover
+    VIEW_MEETING, VIEW_MINUTES = "meetings.view_meeting", "meetings.read_minutes"
+MEETING_PERMS = (VIEW_MEETING,)
+MINUTES_PERMS = (VIEW_MINUTES,)
 
 # Meetings per year by kind: one plenary (原则上每年一次), specials, temporaries, partials.
 MEETINGS_PER_YEAR = [
@@ -138,8 +143,9 @@ def _perm_ids(names: Sequence[str]) -> list[int]:
         perm = Permission.objects.filter(
             content_type__app_label=app_label, codename=codename
         ).first()
-        if perm is not None:
-            ids.append(perm.pk)
+        if perm is None:
+            raise CommandError(f"Permission {name} does not exist (migrate first?)")
+        ids.append(perm.pk)
     return ids
 
 
