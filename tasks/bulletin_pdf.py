@@ -24,7 +24,7 @@ from .models import Bulletin
 TEMPLATE = "pdf/bulletin.html"
 
 
-def _paragraphs(text: str) -> list[dict[str, str]]:
+def paragraphs(text: str) -> list[dict[str, str]]:
     """Body paragraphs with their kind: 一、 headings in 黑体, （一） in 楷体."""
     result = []
     for line in text.replace("\r\n", "\n").split("\n"):
@@ -51,7 +51,7 @@ def context(bulletin: Bulletin) -> dict[str, Any]:
         "number": bulletins.number_label(bulletin),
         "issuer": bulletins.ISSUER,
         "mark_size": mark_font_size(bulletins.ISSUER),
-        "paragraphs": _paragraphs(bulletin.narrative),
+        "paragraphs": paragraphs(bulletin.narrative),
         "figures": bulletin.figures,
         "date_cn": f"{day.year}年{day.month}月{day.day}日",
         "is_draft": bulletin.status != Bulletin.Status.ISSUED,

@@ -9,7 +9,7 @@ only the office drafts, edits, issues or discards them. Objects come through
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from members.access import require_office, require_overseer
 
 from . import bulletins, dashboard
-from .bulletin_pdf import bulletin_pdf_response
+from .bulletin_pdf import bulletin_pdf_response, paragraphs
 from .forms_dashboard import (
     BulletinDraftForm,
     BulletinEditForm,
@@ -119,14 +119,10 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "bulletin": bulletin,
             "figures": bulletin.figures,
             "number": bulletins.number_label(bulletin),
-            "paragraphs": bulletins_paragraphs(bulletin.narrative),
+            "paragraphs": paragraphs(bulletin.narrative),
             "issuer": bulletins.ISSUER,
         },
     )
-
-
-def bulletins_paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in text.replace("\r\n", "\n").split("\n") if p.strip()]
 
 
 def _frozen(request: HttpRequest, bulletin: Bulletin) -> HttpResponse:
@@ -212,8 +208,6 @@ def bulletin_discard(request: HttpRequest, pk: int) -> HttpResponse:
         bulletins.bulletin_discard(bulletin=bulletin, by=request.user)
     except bulletins.Frozen:
         return _frozen(request, bulletin)
-    except PermissionDenied:
-        raise
     messages.success(request, _("通报草稿已删除。"))
     return redirect("dashboard:bulletins")
 
