@@ -14,6 +14,11 @@ from meetings.pdf import minutes_pdf
 class Command(BaseCommand):
     help = "导出会议纪要 PDF（默认为最新印发的版本）。"
 
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs):
+        # Our --version is the minutes version, not Django's "show version and exit".
+        kwargs["conflict_handler"] = "resolve"
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
     def add_arguments(self, parser) -> None:
         parser.add_argument("meeting", type=int, help="会议 ID")
         parser.add_argument("-o", "--output", required=True, help="输出的 PDF 文件")
