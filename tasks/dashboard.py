@@ -47,6 +47,7 @@ from django.utils.translation import gettext
 
 from duties.models import DutyClause
 from meetings.models import Meeting
+from meetings.services import plenary_status
 from members.models import Unit
 
 from .models import CoUnit, Extension, ProgressReport, Task
@@ -320,29 +321,9 @@ def upcoming_meetings(limit: int = 5) -> list[Meeting]:
 
 # --- rules and coverage ----------------------------------------------------
 
-
-@dataclass
-class PlenaryStatus:
-    year: int
-    held: int
-    planned: int
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.held or self.planned)
-
-
-def plenary_status(year: int) -> PlenaryStatus:
-    """The rule "a plenary each year" (原则上每年召开一次全体会议): one query."""
-    counts = (
-        Meeting.objects.plenaries()
-        .in_year(year)
-        .aggregate(
-            held=Count("pk", filter=Q(status=Meeting.Status.HELD)),
-            planned=Count("pk", filter=Q(status=Meeting.Status.PLANNED)),
-        )
-    )
-    return PlenaryStatus(year=year, held=counts["held"], planned=counts["planned"])
+# The annual-plenary rule (原则上每年召开一次全体会议) is checked by the meetings
+# app's ``plenary_status(year)`` (imported above): the year's plenary, held first,
+# else planned, or none.
 
 
 def _clauses(unit: Unit | None) -> QuerySet[DutyClause]:
