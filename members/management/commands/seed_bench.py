@@ -24,7 +24,7 @@ from datetime import time as dtime
 
 from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from duties.models import DutyClause
@@ -197,6 +197,9 @@ class Command(BaseCommand):
             self._step("tasks and grants", started)
             self.make_reports(options["reports"])
             self._step("progress reports", started)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # fresh statistics for the planner
+                cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"seed_bench: {Meeting.objects.count()} meetings, "
