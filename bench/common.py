@@ -115,6 +115,7 @@ def machine() -> dict[str, str]:
         "ram": ram,
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
 
