@@ -25,6 +25,7 @@ from django.db.models import (
     F,
     Max,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -38,7 +39,7 @@ from django.utils.translation import gettext as _
 from members.models import Unit, User
 
 from . import dashboard
-from .models import Bulletin, ProgressReport, Task
+from .models import Bulletin, CoUnit, ProgressReport, Task
 from .notifications import notify, unit_people
 
 P = Bulletin.Period
@@ -230,10 +231,16 @@ def bulletin_figures(
     work during the period; the per-unit figures use the dashboard's functions.
     """
     day = day or dashboard.today()
-    scope = period_tasks(start, end)
+    scope = dashboard.lit(period_tasks(start, end), day)
     units = list(Unit.objects.members())
-    totals = dashboard.total_figures(scope, day)
     rows = dashboard.unit_figures(scope, units, day)
+    totals = dashboard.total_figures(scope, day)
+    listed = scope.prefetch_related(
+        Prefetch(
+            "co_unit_links",
+            queryset=CoUnit.objects.select_related("unit").order_by("unit__order"),
+        )
+    )
     closed_in_period = scope.filter(
         status=Task.Status.CLOSED,
         closed_at__date__gte=start,
@@ -251,11 +258,11 @@ def bulletin_figures(
         "units": [row.as_dict() for row in rows],
         "red": [
             _item(t)
-            for t in dashboard.light_list(scope, Task.Light.RED, day, ITEM_LIMIT)
+            for t in dashboard.light_list(listed, Task.Light.RED, day, ITEM_LIMIT)
         ],
         "yellow": [
             _item(t)
-            for t in dashboard.light_list(scope, Task.Light.YELLOW, day, ITEM_LIMIT)
+            for t in dashboard.light_list(listed, Task.Light.YELLOW, day, ITEM_LIMIT)
         ],
         "reporting": reporting(start, end, day),
     }

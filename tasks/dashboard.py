@@ -33,15 +33,15 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -144,8 +144,14 @@ def _figure_aggregates(day: date) -> dict[str, Any]:
     }
 
 
+def lit(qs: QuerySet[Task], day: date) -> QuerySet[Task]:
+    """``qs`` with the light annotation. Annotating once per page and deriving every
+    other queryset from it saves the working-day look-up each ``with_light`` makes."""
+    return qs if "light_value" in qs.query.annotations else qs.with_light(day)
+
+
 def _annotated(qs: QuerySet[Task], day: date) -> QuerySet[Task]:
-    return qs.with_light(day).annotate(closed_on=TruncDate("closed_at"))
+    return lit(qs, day).annotate(closed_on=TruncDate("closed_at"))
 
 
 @dataclass
@@ -173,6 +179,22 @@ class Figures:
             open_overdue=row["open_overdue"] or 0,
             days_late_total=row["days_late_total"],
             lights={light: row[f"light_{light}"] or 0 for light in LIGHTS},
+        )
+
+    @classmethod
+    def total(cls, rows: list[Figures]) -> Figures:
+        """The sum of several rows (e.g. every lead unit's)."""
+        late = [r.days_late_total for r in rows if r.days_late_total is not None]
+        return cls(
+            led=sum(r.led for r in rows),
+            closed=sum(r.closed for r in rows),
+            on_time=sum(r.on_time for r in rows),
+            closed_late=sum(r.closed_late for r in rows),
+            open_overdue=sum(r.open_overdue for r in rows),
+            days_late_total=sum(late, timedelta()) if late else None,
+            lights={
+                light: sum(r.lights.get(light, 0) for r in rows) for light in LIGHTS
+            },
         )
 
     @property
@@ -221,22 +243,28 @@ class Figures:
         return data
 
 
-def unit_figures(qs: QuerySet[Task], units: list[Unit], day: date) -> list[Figures]:
-    """One row of figures per unit (in the order given), zero rows included.
-
-    Two queries: the led figures grouped by lead unit, the co-handled counts
-    grouped by co-unit.
-    """
-    unit_ids = [u.pk for u in units]
-    rows = {
-        row["lead_unit"]: row
-        for row in _annotated(qs.filter(lead_unit__in=unit_ids), day)
+def _grouped(
+    qs: QuerySet[Task], day: date, unit_ids: list[int] | None = None
+) -> dict[int, Figures]:
+    """Figures per lead unit (one query), for the given units or every lead unit."""
+    if unit_ids is not None:
+        qs = qs.filter(lead_unit__in=unit_ids)
+    return {
+        row["lead_unit"]: Figures.from_row(row)
+        for row in _annotated(qs, day)
         .values("lead_unit")
         .annotate(**_figure_aggregates(day))
         .order_by()
     }
+
+
+def _rows(
+    qs: QuerySet[Task], units: list[Unit], grouped: dict[int, Figures]
+) -> list[Figures]:
+    """One row per unit in the given order (zeros included), with the number of
+    tasks each co-handles (one query)."""
     co = dict(
-        CoUnit.objects.filter(task__in=qs.values("pk"), unit__in=unit_ids)
+        CoUnit.objects.filter(task__in=qs.values("pk"), unit__in=[u.pk for u in units])
         .values("unit")
         .annotate(n=Count("task", distinct=True))
         .order_by()
@@ -244,13 +272,29 @@ def unit_figures(qs: QuerySet[Task], units: list[Unit], day: date) -> list[Figur
     )
     result = []
     for unit in units:
-        row = rows.get(unit.pk)
-        figures = Figures.from_row(row, unit) if row else Figures(unit=unit)
-        if not row:
-            figures.lights = dict.fromkeys(LIGHTS, 0)
+        figures = grouped.get(unit.pk) or Figures(lights=dict.fromkeys(LIGHTS, 0))
+        figures.unit = unit
         figures.co_handled = co.get(unit.pk, 0)
         result.append(figures)
     return result
+
+
+def unit_figures(qs: QuerySet[Task], units: list[Unit], day: date) -> list[Figures]:
+    """One row of figures per unit (in the order given), zero rows included.
+
+    Two queries: the led figures grouped by lead unit, the co-handled counts
+    grouped by co-unit.
+    """
+    return _rows(qs, units, _grouped(qs, day, [u.pk for u in units]))
+
+
+def unit_figures_and_totals(
+    qs: QuerySet[Task], units: list[Unit], day: date
+) -> tuple[list[Figures], Figures]:
+    """The rows of ``units`` and the totals over every task of ``qs`` (whoever
+    leads it), from the same two queries."""
+    grouped = _grouped(qs, day)
+    return _rows(qs, units, grouped), Figures.total(list(grouped.values()))
 
 
 def total_figures(qs: QuerySet[Task], day: date) -> Figures:
@@ -279,14 +323,8 @@ def with_reasons(qs: QuerySet[Task]) -> QuerySet[Task]:
 
 def _listed(qs: QuerySet[Task], day: date) -> QuerySet[Task]:
     return with_reasons(
-        qs.with_light(day)
+        lit(qs, day)
         .select_related("lead_unit")
-        .prefetch_related(
-            Prefetch(
-                "co_unit_links",
-                queryset=CoUnit.objects.select_related("unit").order_by("unit__order"),
-            )
-        )
         .annotate(
             days_late=ExpressionWrapper(
                 Value(day, output_field=DateField()) - F("due_on"),
@@ -303,6 +341,30 @@ def light_list(
     return list(
         _listed(qs, day).filter(light_value=light).order_by("due_on", "code")[:limit]
     )
+
+
+def light_lists(
+    qs: QuerySet[Task], lights: list[str], day: date, limit: int = LIST_LIMIT
+) -> dict[str, list[Task]]:
+    """The first ``limit`` tasks of each light, nearest (or longest overdue)
+    deadline first, in one query (a row number per light, filtered in SQL)."""
+    ranked = (
+        _listed(qs, day)
+        .filter(light_value__in=lights)
+        .annotate(
+            rank_in_light=Window(
+                RowNumber(),
+                partition_by=[F("light_value")],
+                order_by=[F("due_on").asc(), F("code").asc()],
+            )
+        )
+        .filter(rank_in_light__lte=limit)
+        .order_by("due_on", "code")
+    )
+    result: dict[str, list[Task]] = {light: [] for light in lights}
+    for task in ranked:
+        result[task.light_value].append(task)
+    return result
 
 
 def upcoming_deadlines(
@@ -358,30 +420,33 @@ class Coverage:
 
 def duty_coverage(year: int, unit: Unit | None = None) -> Coverage:
     """Duty clauses with no task and no report in the year, listed and counted per
-    unit (two queries; clauses are founding data, a few dozen)."""
-    covered = _covered(year)
-    counts = list(
+    unit. One query: clauses are founding data (a few dozen), so they are read
+    with their covered flag and counted per unit here."""
+    clauses = list(
         _clauses(unit)
-        .annotate(covered=covered)
-        .values("unit", "unit__name", "unit__code", "unit__order")
-        .annotate(
-            total=Count("pk"),
-            uncovered=Count("pk", filter=Q(covered=False)),
-        )
-        .order_by("unit__order", "unit")
-    )
-    uncovered = list(
-        _clauses(unit)
-        .annotate(covered=covered)
-        .filter(covered=False)
+        .annotate(covered=_covered(year))
         .select_related("unit")
-        .order_by("unit__order", "number")
+        .order_by("unit__order", "unit", "number")
     )
+    per_unit: dict[int, dict] = {}
+    for clause in clauses:
+        entry = per_unit.setdefault(
+            clause.unit_id,
+            {
+                "unit": clause.unit_id,
+                "unit__name": clause.unit.name,
+                "unit__code": clause.unit.code,
+                "total": 0,
+                "uncovered": 0,
+            },
+        )
+        entry["total"] += 1
+        entry["uncovered"] += 0 if clause.covered else 1
     return Coverage(
         year=year,
-        total=sum(c["total"] for c in counts),
-        uncovered=uncovered,
-        per_unit=counts,
+        total=len(clauses),
+        uncovered=[c for c in clauses if not c.covered],
+        per_unit=list(per_unit.values()),
     )
 
 
@@ -394,20 +459,31 @@ def member_units(unit: Unit | None = None) -> list[Unit]:
     return list(Unit.objects.members())
 
 
-def dashboard(selection: Selection, day: date | None = None) -> dict[str, Any]:
-    """Everything the dashboard shows, in a fixed number of queries."""
+def dashboard(
+    selection: Selection, day: date | None = None, units: list[Unit] | None = None
+) -> dict[str, Any]:
+    """Everything the dashboard shows, in a fixed number of queries.
+
+    ``units`` are the member units when the caller already has them (the filter
+    form does), so they are read once.
+    """
     day = day or today()
-    base = selected_tasks(selection)
-    scoped = unit_tasks(base, selection.unit) if selection.unit else base
-    rows = unit_figures(base, member_units(selection.unit), day)
-    totals = total_figures(scoped, day)
+    base = lit(selected_tasks(selection), day)
+    if selection.unit is not None:
+        scoped = unit_tasks(base, selection.unit)
+        rows = unit_figures(base, [selection.unit], day)
+        totals = total_figures(scoped, day)
+    else:
+        scoped = base
+        rows, totals = unit_figures_and_totals(
+            base, units if units is not None else member_units(), day
+        )
     return {
         "day": day,
         "selection": selection,
         "rows": rows,
         "totals": totals,
-        "red": light_list(scoped, Task.Light.RED, day),
-        "yellow": light_list(scoped, Task.Light.YELLOW, day),
+        **light_lists(scoped, [Task.Light.RED.value, Task.Light.YELLOW.value], day),
         "upcoming": upcoming_deadlines(scoped, day),
         "meetings": upcoming_meetings(),
         "plenary": plenary_status(selection.year or day.year),
@@ -423,7 +499,7 @@ def scorecard(unit: Unit, day: date | None = None) -> dict[str, Any]:
     unit and the year (same functions)."""
     day = day or today()
     selection = Selection(year=day.year, unit=unit)
-    base = selected_tasks(selection)
+    base = lit(selected_tasks(selection), day)
     return {
         "day": day,
         "selection": selection,

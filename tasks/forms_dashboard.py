@@ -35,19 +35,23 @@ class DashboardFilterForm(PortalForm):
         required=False,
         empty_label=_l("全部来源"),
     )
-    unit = forms.ModelChoiceField(
-        label=_l("单位"),
-        queryset=Unit.objects.members(),
-        required=False,
-        empty_label=_l("全部成员单位"),
-        to_field_name="code",
-    )
+    unit = forms.ChoiceField(label=_l("单位"), required=False)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, units: list[Unit], **kwargs) -> None:
+        """``units``: the member units, already read by the view (one query for the
+        choices and the dashboard rows)."""
         super().__init__(*args, **kwargs)
+        self.units = {u.code: u for u in units}
+        self.fields["unit"].choices = [("", _l("全部成员单位"))] + [
+            (u.code, u.name) for u in units
+        ]
         for name in ("year", "meeting", "unit"):
             self.fields[name].widget.attrs["data-autosubmit"] = ""
             self.fields[name].widget.attrs["class"] += " form-select-sm"
+
+    def clean_unit(self) -> Unit | None:
+        code = self.cleaned_data.get("unit")
+        return self.units.get(code) if code else None
 
 
 def _this_year() -> str:

@@ -35,13 +35,15 @@ PER_PAGE = 20
 # --- dashboard -------------------------------------------------------------
 
 
-def _selection(request: HttpRequest) -> tuple[DashboardFilterForm, dashboard.Selection]:
+def _selection(
+    request: HttpRequest, units: list
+) -> tuple[DashboardFilterForm, dashboard.Selection]:
     """The filter form and what it selects; the current year unless the person
     chose another (an empty year means every year)."""
     params = request.GET.copy()
     if "year" not in params:
         params["year"] = str(dashboard.today().year)
-    form = DashboardFilterForm(params)
+    form = DashboardFilterForm(params, units=units)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     year = data.get("year")
@@ -55,8 +57,9 @@ def _selection(request: HttpRequest) -> tuple[DashboardFilterForm, dashboard.Sel
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     require_overseer(request.user)
-    form, selection = _selection(request)
-    context = dashboard.dashboard(selection)
+    units = dashboard.member_units()
+    form, selection = _selection(request, units)
+    context = dashboard.dashboard(selection, units=units)
     context["form"] = form
     return render(request, "tasks/dashboard.html", context)
 

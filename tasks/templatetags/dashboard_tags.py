@@ -17,7 +17,8 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def overseer_summary(context) -> dict[str, Any] | None:
-    """Key figures of the current year for the office's and leaders' home pages."""
+    """Key figures of the current year for the office's and leaders' home pages
+    (the plenary rule is shown there by the meetings app). Three queries."""
     user = context["request"].user
     if not user.is_authenticated or not user.sees_everything:
         return None
@@ -27,9 +28,7 @@ def overseer_summary(context) -> dict[str, Any] | None:
     return {
         "day": day,
         "totals": totals,
-        "plenary": dashboard.plenary_status(day.year),
         "latest": Bulletin.objects.filter(status=Bulletin.Status.ISSUED).first(),
-        "drafts": Bulletin.objects.filter(status=Bulletin.Status.DRAFT).count(),
     }
 
 

@@ -78,6 +78,14 @@ class FigureTests(PortalTestCase):
         self.assertEqual([t.code for t in result["red"]], ["T3", "T8"])
         self.assertEqual(result["red"][0].days_late, timedelta(days=14))
 
+    def test_lists_are_limited_per_light(self) -> None:
+        qs = dashboard.selected_tasks(dashboard.Selection(year=2025))
+        lists = dashboard.light_lists(qs, ["red", "yellow"], TODAY, limit=1)
+        self.assertEqual(
+            {light: [t.code for t in tasks] for light, tasks in lists.items()},
+            {"red": ["T3"], "yellow": ["T5"]},
+        )
+
     def test_returned_closure_stays_open_and_red(self) -> None:
         result = self.figures(year=2025)
         t3 = result["red"][0]
