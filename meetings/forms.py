@@ -297,6 +297,11 @@ class AttendanceRowForm(forms.Form):
                 f"{f.widget.attrs.get('class', '')} {small}".strip()
             )
 
+    def has_changed(self) -> bool:
+        # A row naming a person is always a row to save and check, even when it is
+        # an "extra" row whose values happen to equal the prefilled roster.
+        return bool(self.data.get(self.add_prefix("person"))) or super().has_changed()
+
     def row(self) -> AttendanceRow:
         d = self.cleaned_data
         return AttendanceRow(

@@ -290,7 +290,11 @@ def _topic_back_to_raised(topic: Topic, reason: str) -> None:
 
 @transaction.atomic
 def topic_unschedule(*, topic: Topic, by: User) -> Topic:
-    topic = Topic.objects.select_for_update().select_related("meeting").get(pk=topic.pk)
+    topic = (
+        Topic.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .get(pk=topic.pk)
+    )
     if topic.status != Topic.Status.SCHEDULED:
         raise ValidationError(_("只有已列入议程、会议尚未召开的议题可以移出。"))
     meeting = topic.meeting
@@ -302,7 +306,11 @@ def topic_unschedule(*, topic: Topic, by: User) -> Topic:
 @transaction.atomic
 def topic_move(*, topic: Topic, up: bool, by: User) -> Topic:
     """Swap a scheduled topic with its neighbour on the agenda."""
-    topic = Topic.objects.select_for_update().select_related("meeting").get(pk=topic.pk)
+    topic = (
+        Topic.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .get(pk=topic.pk)
+    )
     if topic.status != Topic.Status.SCHEDULED:
         raise ValidationError(_("只有已列入议程的议题可以调整顺序。"))
     _agenda_renumber(topic.meeting)
