@@ -82,6 +82,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--port", type=int, default=8105)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--think", default="1,3", help="seconds between clicks: min,max"
+    )
+    parser.add_argument("--name", default="load", help="results section name")
     args = parser.parse_args()
     setup_django()
     from common import data_size, database_version
@@ -91,6 +95,8 @@ def main() -> None:
     people_file(people, args.users)
     env = bench_env()
     env["BENCH_TASKS_FILE"] = str(people)
+    env["BENCH_THINK"] = args.think
+    think = "–".join(args.think.split(","))
     venv_bin = Path(sys.executable).parent
     gunicorn = subprocess.Popen(
         [
@@ -185,7 +191,7 @@ def main() -> None:
     body = (
         f"{database_version()}; {data_size()}. gunicorn, {args.workers} sync workers, "
         f"127.0.0.1:{args.port}; locust {args.users} users (spawn 5/s; statistics reset once all "
-        f"have logged in), {args.seconds} s, 1–3 s think time; DEBUG off, sessions in the database.\n\n"
+        f"have logged in), {args.seconds} s, {think} s think time; DEBUG off, sessions in the database.\n\n"
         + table(["request", "count", "req/s", "median ms", "p95 ms", "errors"], rows)
         + f"\n\nThroughput {total['rps']:.1f} req/s overall. Worst per-page p95 "
         f"(logins excluded): {worst_p95:.0f} ms — target < 150 ms: "
@@ -203,8 +209,8 @@ def main() -> None:
             ],
         )
     write_section(
-        "load",
-        "Load (gunicorn + locust)",
+        args.name,
+        f"Load (gunicorn + locust, {think} s think time)",
         body,
         {"stats": data, "failures": failures, "pages_requests": pages_requests},
     )

@@ -2,7 +2,7 @@
 
 Each simulated person logs in once with a bench account (password
 ``jinwei-bench-2026``, set by seed_bench; the right password, so django-axes never
-counts a failure) and then, with 1–3 s of reading between clicks, opens what their
+counts a failure) and then, with 1–3 s of reading between clicks (BENCH_THINK=min,max), opens what their
 role opens: liaisons their unit's home (inbox), the task list and their tasks;
 office staff and leaders the dashboard, the task list (filtered, paged) and tasks.
 Task ids a person may open come from ``BENCH_TASKS_FILE`` (written by load.py).
@@ -22,8 +22,11 @@ PEOPLE = json.loads(open(os.environ["BENCH_TASKS_FILE"], encoding="utf-8").read(
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+THINK = [float(x) for x in os.environ.get("BENCH_THINK", "1,3").split(",")]
+
+
 class Person(HttpUser):
-    wait_time = between(1, 3)
+    wait_time = between(THINK[0], THINK[1])
 
     def on_start(self) -> None:
         self.me = random.choice(PEOPLE)
