@@ -2,7 +2,9 @@
 
     .venv/bin/python bench/load.py [--users 50] [--seconds 60] [--port 8105]
 
-Binds 127.0.0.1 only. People are bench accounts: 70 % liaisons and unit heads,
+Binds 127.0.0.1 only. People join one per second (a login is a deliberately slow
+password hash; 50 at once would measure the hash), statistics are reset when all
+are in, and the next ``--seconds`` are measured. People are bench accounts: 70 % liaisons and unit heads,
 20 % office staff, 10 % leaders (see bench/locustfile.py). Reports requests/s,
 median and p95 per request type and in total (logins shown apart: a login is a
 deliberately slow password hash), and errors. Target: p95 < 150 ms, 0 errors.
@@ -128,10 +130,10 @@ def main() -> None:
                 "-u",
                 str(args.users),
                 "-r",
-                "5",
+                "1",
                 "--reset-stats",
                 "-t",
-                f"{args.seconds}s",
+                f"{args.users + args.seconds}s",
                 "--host",
                 f"http://127.0.0.1:{args.port}",
                 "--csv",
@@ -142,7 +144,7 @@ def main() -> None:
             env=env,
             capture_output=True,
             text=True,
-            timeout=args.seconds + 120,
+            timeout=args.users + args.seconds + 120,
         )
         stats = list(csv.DictReader(open(f"{prefix}_stats.csv", encoding="utf-8")))
         failures = list(
@@ -190,8 +192,8 @@ def main() -> None:
     errors = sum(r["failures"] for r in data if r["name"] != "Aggregated")
     body = (
         f"{database_version()}; {data_size()}. gunicorn, {args.workers} sync workers, "
-        f"127.0.0.1:{args.port}; locust {args.users} users (spawn 5/s; statistics reset once all "
-        f"have logged in), {args.seconds} s, {think} s think time; DEBUG off, sessions in the database.\n\n"
+        f"127.0.0.1:{args.port}; locust {args.users} users (one more each second, each logging in "
+        f"once; statistics reset when all {args.users} are in), then {args.seconds} s measured, {think} s think time; DEBUG off, sessions in the database.\n\n"
         + table(["request", "count", "req/s", "median ms", "p95 ms", "errors"], rows)
         + f"\n\nThroughput {total['rps']:.1f} req/s overall. Worst per-page p95 "
         f"(logins excluded): {worst_p95:.0f} ms — target < 150 ms: "

@@ -75,3 +75,35 @@ def axes_cooloff(request: HttpRequest | None) -> timedelta:
     if not username:
         return COOLOFF_TIERS[0]
     return cooloff_for_failures(recent_failures(username, _address(request)))
+
+
+class SessionRefreshMiddleware:
+    """Idle timeout without a database write on every request.
+
+    ``SESSION_SAVE_EVERY_REQUEST = True`` pushes a session's expiry forward on each
+    request, at the price of ``BEGIN; UPDATE django_session; COMMIT`` (and a row
+    lock) per page. With this middleware and ``SESSION_SAVE_EVERY_REQUEST = False``
+    the session is saved — and its expiry pushed to now + SESSION_COOKIE_AGE — only
+    when the last refresh is older than ``SESSION_REFRESH_SECONDS`` (default 60):
+    an idle session then ends between AGE − 60 s and AGE after the last click.
+    Place it right after SessionMiddleware.
+    """
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or getattr(settings, "SESSION_SAVE_EVERY_REQUEST", False):
+            return response
+        if session.is_empty() or response.status_code >= 500:
+            return response
+        now = int(timezone.now().timestamp())
+        every = int(getattr(settings, "SESSION_REFRESH_SECONDS", 60))
+        last = session.get(self.KEY)
+        if not isinstance(last, int) or now - last >= every:
+            session[self.KEY] = now  # marks the session modified: it is saved
+        return response

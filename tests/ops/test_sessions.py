@@ -6,9 +6,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from jinwei_ip.lib.security import SessionRefreshMiddleware
 from tests.base import PortalTestCase
 
 
@@ -37,6 +41,59 @@ class IdleTimeoutTests(PortalTestCase):
         self.client.force_login(self.liaison_a)
         self.assertEqual(self.client.get(reverse("home")).status_code, 200)
         Session.objects.filter(pk=self.session().pk).update(
+            expire_date=timezone.now() - timedelta(seconds=1)
+        )
+        self.assertLoginRedirect(self.client.get(reverse("home")))
+
+
+def with_refresh_middleware() -> list[str]:
+    middleware = list(settings.MIDDLEWARE)
+    at = middleware.index("django.contrib.sessions.middleware.SessionMiddleware")
+    middleware.insert(at + 1, "jinwei_ip.lib.security.SessionRefreshMiddleware")
+    return middleware
+
+
+@override_settings(
+    SESSION_SAVE_EVERY_REQUEST=False,
+    SESSION_REFRESH_SECONDS=60,
+    MIDDLEWARE=with_refresh_middleware(),
+)
+class SessionRefreshMiddlewareTests(PortalTestCase):
+    """The proposed replacement of SESSION_SAVE_EVERY_REQUEST: one write a minute."""
+
+    def expiry(self):
+        key = self.client.session.session_key
+        return Session.objects.get(session_key=key).expire_date
+
+    def test_no_write_within_a_minute_and_a_refresh_after(self) -> None:
+        self.client.force_login(self.office)
+        self.client.get(reverse("home"))
+        first = self.expiry()
+        Session.objects.filter(expire_date=first).update(
+            expire_date=first - timedelta(seconds=5)
+        )
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(reverse("home"))
+        self.assertFalse(
+            [
+                q
+                for q in queries.captured_queries
+                if "django_session" in q["sql"] and q["sql"].startswith("UPDATE")
+            ]
+        )
+        self.assertEqual(self.expiry(), first - timedelta(seconds=5))
+        # a minute later the next click pushes the expiry forward again
+        session = self.client.session
+        session[SessionRefreshMiddleware.KEY] -= 61
+        session.save()
+        self.client.get(reverse("home"))
+        left = self.expiry() - timezone.now()
+        self.assertGreater(left, timedelta(seconds=settings.SESSION_COOKIE_AGE - 60))
+
+    def test_idle_session_still_ends(self) -> None:
+        self.client.force_login(self.liaison_b)
+        self.client.get(reverse("home"))
+        Session.objects.filter(session_key=self.client.session.session_key).update(
             expire_date=timezone.now() - timedelta(seconds=1)
         )
         self.assertLoginRedirect(self.client.get(reverse("home")))
