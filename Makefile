@@ -73,7 +73,7 @@ check: $(VENV)/.base
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 messages: $(VENV)/.base
-	DEBUG=1 $(MANAGE) makemessages -l en --ignore=.venv --ignore=static --no-obsolete
+	DEBUG=1 $(MANAGE) makemessages -l en --ignore=.venv --ignore=static --ignore=staticfiles --ignore=tests --ignore=bench --no-obsolete
 	DEBUG=1 $(MANAGE) compilemessages -l en --ignore=.venv
 
 # Operations targets (backup, restore, bench) live in mk/*.mk.

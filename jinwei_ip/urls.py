@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from members import views as member_views
 
-admin.site.site_header = "金台区知识产权工作协调领导小组 · 管理"
-admin.site.site_title = "领导小组门户管理"
-admin.site.index_title = "办公室管理"
+admin.site.site_header = _("金台区知识产权工作协调领导小组 · 管理")
+admin.site.site_title = _("领导小组门户管理")
+admin.site.index_title = _("办公室管理")
 
 urlpatterns = [
     path("", member_views.home, name="home"),
