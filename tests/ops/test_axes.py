@@ -31,7 +31,7 @@ class LockoutTests(PortalTestCase):
             self.url, {"username": username, "password": password}, REMOTE_ADDR=ip
         )
 
-    def fail(self, username: str, ip: str, times: int) -> None:
+    def fail_logins(self, username: str, ip: str, times: int) -> None:
         for _ in range(times):
             self.login(username, "not-the-password", ip)
 
@@ -43,23 +43,23 @@ class LockoutTests(PortalTestCase):
         )
 
     def test_locked_after_limit_even_with_the_right_password(self) -> None:
-        self.fail("liaison_a", "10.2.0.1", self.limit - 1)
+        self.fail_logins("liaison_a", "10.2.0.1", self.limit - 1)
         response = self.login("liaison_a", PASSWORD, "10.2.0.1")
         self.assertEqual(response.status_code, 302)  # one short of the limit: fine
-        self.fail("liaison_a", "10.2.0.1", self.limit)
+        self.fail_logins("liaison_a", "10.2.0.1", self.limit)
         response = self.login("liaison_a", PASSWORD, "10.2.0.1")
         self.assertEqual(response.status_code, 429)
         self.assertNotIn("_auth_user_id", self.client.session)
 
     def test_colleague_behind_the_same_nat_is_not_locked(self) -> None:
-        self.fail("liaison_a", "10.2.0.2", self.limit + 1)
+        self.fail_logins("liaison_a", "10.2.0.2", self.limit + 1)
         self.assertEqual(self.login("liaison_a", PASSWORD, "10.2.0.2").status_code, 429)
         response = self.login("head_a", PASSWORD, "10.2.0.2")
         self.assertEqual(response.status_code, 302)
         self.assertEqual(int(self.client.session["_auth_user_id"]), self.head_a.pk)
 
     def test_same_username_from_another_address_is_not_locked(self) -> None:
-        self.fail("liaison_b", "10.2.0.3", self.limit + 1)
+        self.fail_logins("liaison_b", "10.2.0.3", self.limit + 1)
         self.assertEqual(self.login("liaison_b", PASSWORD, "10.2.0.3").status_code, 429)
         response = self.login("liaison_b", PASSWORD, "10.2.0.4")
         self.assertEqual(response.status_code, 302)
@@ -70,7 +70,7 @@ class LockoutTests(PortalTestCase):
 
         connect_audit_signals()
         with self.assertLogs("jinwei_ip.audit", "WARNING") as logs:
-            self.fail("outsider", "10.2.0.5", self.limit)
+            self.fail_logins("outsider", "10.2.0.5", self.limit)
         self.assertTrue(any("login_locked_out" in line for line in logs.output))
 
     def test_tiers(self) -> None:
@@ -88,7 +88,7 @@ class LockoutTests(PortalTestCase):
         return request
 
     def test_cooloff_grows_with_failures_of_that_username_and_address(self) -> None:
-        self.fail("liaison_a", "10.2.0.6", 2 * self.limit)
+        self.fail_logins("liaison_a", "10.2.0.6", 2 * self.limit)
         self.assertEqual(
             axes_cooloff(self._request("liaison_a", "10.2.0.6")), COOLOFF_TIERS[1]
         )
@@ -103,7 +103,7 @@ class LockoutTests(PortalTestCase):
 
     @override_settings(AXES_ENABLE_ACCESS_FAILURE_LOG=True)
     def test_tiers_survive_the_end_of_a_cooloff_with_the_failure_log(self) -> None:
-        self.fail("liaison_b", "10.2.0.8", 3 * self.limit)
+        self.fail_logins("liaison_b", "10.2.0.8", 3 * self.limit)
         self.assertEqual(
             AccessFailureLog.objects.filter(username="liaison_b").count(),
             3 * self.limit,
@@ -112,3 +112,32 @@ class LockoutTests(PortalTestCase):
         self.assertEqual(
             axes_cooloff(self._request("liaison_b", "10.2.0.8")), COOLOFF_TIERS[2]
         )
+
+
+@override_settings(
+    AXES_USE_ATTEMPT_EXPIRATION=True, AXES_ENABLE_ACCESS_FAILURE_LOG=True
+)
+class LockoutWithExpiryAndFailureLogTests(LockoutTests):
+    """The same behaviour with the settings recommended for production: each attempt
+    keeps its own expiry, failures are logged for the tiers."""
+
+    def test_one_short_cooloff_does_not_clean_away_a_long_one(self) -> None:
+        from axes.models import AccessAttemptExpiration
+
+        self.fail_logins("liaison_a", "10.3.0.1", 3 * self.limit + 1)  # 4-hour tier
+        attempt = AccessAttempt.objects.get(username="liaison_a", ip_address="10.3.0.1")
+        expiry = AccessAttemptExpiration.objects.get(access_attempt=attempt).expires_at
+        self.assertGreater(expiry - attempt.attempt_time, timedelta(hours=3))
+        # Ten minutes later (still inside the 4 hours) someone else mistypes and
+        # axes cleans up expired attempts. Without per-attempt expiry it would use
+        # *that* person's 5-minute cool-off and delete the 4-hour lock.
+        AccessAttempt.objects.filter(pk=attempt.pk).update(
+            attempt_time=attempt.attempt_time - timedelta(minutes=10)
+        )
+        self.fail_logins("head_a", "10.3.0.2", 1)
+        self.assertTrue(
+            AccessAttempt.objects.filter(
+                username="liaison_a", ip_address="10.3.0.1"
+            ).exists()
+        )
+        self.assertEqual(self.login("liaison_a", PASSWORD, "10.3.0.1").status_code, 429)
