@@ -92,6 +92,7 @@ def main() -> None:
     setup_django()
     from common import data_size, database_version
 
+    load_before = os.getloadavg()[0]
     tmp = Path(tempfile.mkdtemp(prefix="jinwei-load-"))
     people = tmp / "people.json"
     people_file(people, args.users)
@@ -156,6 +157,7 @@ def main() -> None:
             gunicorn.wait(timeout=30)
         except subprocess.TimeoutExpired:
             gunicorn.kill()
+    load_after = os.getloadavg()[0]
     if done.returncode not in (0, 1):
         print(done.stdout[-3000:], done.stderr[-3000:])
     rows, data = [], []
@@ -193,7 +195,8 @@ def main() -> None:
     body = (
         f"{database_version()}; {data_size()}. gunicorn, {args.workers} sync workers, "
         f"127.0.0.1:{args.port}; locust {args.users} users (one more each second, each logging in "
-        f"once; statistics reset when all {args.users} are in), then {args.seconds} s measured, {think} s think time; DEBUG off, sessions in the database.\n\n"
+        f"once; statistics reset when all {args.users} are in), then {args.seconds} s measured, {think} s think time; DEBUG off, sessions in the database. Load average "
+        f"(1 min) {load_before:.2f} before, {load_after:.2f} after the run.\n\n"
         + table(["request", "count", "req/s", "median ms", "p95 ms", "errors"], rows)
         + f"\n\nThroughput {total['rps']:.1f} req/s overall. Worst per-page p95 "
         f"(logins excluded): {worst_p95:.0f} ms — target < 150 ms: "
@@ -217,7 +220,6 @@ def main() -> None:
         {"stats": data, "failures": failures, "pages_requests": pages_requests},
     )
     print(f"logs in {tmp}")
-    _ = os.environ
 
 
 if __name__ == "__main__":
