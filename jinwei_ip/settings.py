@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "jinwei_ip.lib.security.SessionRefreshMiddleware",
     "jinwei_ip.lib.locale.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -84,6 +85,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "jinwei_ip.urls"
 WSGI_APPLICATION = "jinwei_ip.wsgi.application"
+FORM_RENDERER = "jinwei_ip.lib.forms.WidgetRenderer"
 
 TEMPLATES = [
     {
@@ -146,9 +148,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
 
-# Sessions: close an idle session after 30 minutes of inactivity.
+# Sessions: close an idle session after 30 minutes of inactivity. The expiry is
+# pushed forward by SessionRefreshMiddleware at most once a minute rather than by a
+# database write on every request (SESSION_SAVE_EVERY_REQUEST), so an idle session
+# ends between AGE - 60 s and AGE after the last click.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
