@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from members.models import granted_object_ids
+
 
 class MeetingQuerySet(models.QuerySet):
     def in_year(self, year: int) -> MeetingQuerySet:
@@ -43,12 +45,9 @@ class MeetingQuerySet(models.QuerySet):
             return self.none()
         if user.sees_everything:
             return self.all()
-        granted = MeetingGroupObjectPermission.objects.filter(
-            group__user=user,
-            permission__codename=codename,
-            permission__content_type__app_label="meetings",
-        ).values("content_object_id")
-        return self.filter(pk__in=granted)
+        return self.filter(
+            pk__in=granted_object_ids(MeetingGroupObjectPermission, user, codename)
+        )
 
 
 class Meeting(models.Model):

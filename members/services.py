@@ -156,6 +156,7 @@ def account_save(
             user.save(update_fields=["is_staff"])
     else:
         user.groups.remove(*Group.objects.filter(name=OFFICE_GROUP))
+    user.forget_group_ids()
     return user
 
 

@@ -14,6 +14,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from jinwei_ip.lib.workdays import add_workdays
+from members.models import granted_object_ids
 
 
 class WorkPlan(models.Model):
@@ -60,12 +61,9 @@ class TaskQuerySet(models.QuerySet):
             return self.none()
         if user.sees_everything:
             return self.all()
-        granted = TaskGroupObjectPermission.objects.filter(
-            group__user=user,
-            permission__codename="view_task",
-            permission__content_type__app_label="tasks",
-        ).values("content_object_id")
-        return self.filter(pk__in=granted)
+        return self.filter(
+            pk__in=granted_object_ids(TaskGroupObjectPermission, user, "view_task")
+        )
 
     def by_urgency(self) -> TaskQuerySet:
         """Red first, then yellow, green, grey; nearest deadline first within a light.
