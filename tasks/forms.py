@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _l
 from duties.models import DutyClause
 from jinwei_ip.lib.forms import PortalForm, PortalModelForm
 from meetings.models import Meeting
-from members.models import Unit
+from members.models import Unit, User
 
 from .models import Task, WorkdayOverride
 
@@ -385,3 +385,11 @@ class TaskFilterForm(PortalForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the meetings this person may open: a unit must not read the titles
+        # of meetings that do not concern it in the filter's options.
+        self.fields["meeting"].queryset = Meeting.objects.visible_to(user).only(
+            "pk", "title"
+        )

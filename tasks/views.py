@@ -99,7 +99,7 @@ def filtered_tasks(user: User, params) -> tuple[TaskFilterForm, QuerySet[Task]]:
     Always the same few queries, whatever the number of tasks: lead unit, source
     meeting and plan are joined, co-units prefetched in one query.
     """
-    form = TaskFilterForm(params or None)
+    form = TaskFilterForm(params or None, user=user)
     qs = (
         Task.objects.visible_to(user)
         .with_light()
