@@ -453,6 +453,31 @@ class ListTests(PortalTestCase):
         response = self.get_as(self.office, reverse("tasks:list") + f"?q={other.code}")
         self.assertEqual(list(response.context["tasks"]), [other])
 
+    def test_the_ledger_opens_on_open_tasks(self):
+        open_task = make_task(by=self.office, lead=self.unit_a, title="未销号任务")
+        closed = make_task(by=self.office, lead=self.unit_a, title="已销号任务")
+        Task.objects.filter(pk=closed.pk).update(status=Task.Status.CLOSED)
+        url = reverse("tasks:list")
+        landing = self.get_as(self.office, url)
+        self.assertEqual(list(landing.context["tasks"]), [open_task])
+        self.assertContains(landing, '<option value="open" selected>')
+        # the filter bar's 全部状态 (an empty status) shows closed tasks too
+        every = self.get_as(self.office, url + "?status=")
+        self.assertEqual(set(every.context["tasks"]), {open_task, closed})
+        grey = self.get_as(self.office, url + "?light=grey")
+        self.assertEqual(list(grey.context["tasks"]), [closed])
+
+    def test_meeting_filter_lists_only_meetings_the_unit_may_open(self):
+        from tests.meetings import factories as meetings
+
+        meetings.meeting(self.office, units=[self.unit_a], title="甲单位专题会")
+        meetings.meeting(self.office, units=[self.unit_out], title="林业专题会")
+        mine = self.get_as(self.liaison_a, reverse("tasks:list"))
+        self.assertContains(mine, "甲单位专题会")
+        self.assertNotContains(mine, "林业专题会")
+        office = self.get_as(self.office, reverse("tasks:list"))
+        self.assertContains(office, "林业专题会")
+
     def test_pages_for_notifications_and_workdays(self):
         make_task(by=self.office, lead=self.unit_a)
         page = self.get_as(self.liaison_a, reverse("tasks:notifications"))
