@@ -7,7 +7,7 @@ change it get 403.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -16,6 +16,9 @@ from django.shortcuts import get_object_or_404
 
 from .models import Unit, User
 
+if TYPE_CHECKING:
+    from guardian.core import ObjectPermissionChecker
+
 M = TypeVar("M", bound=models.Model)
 
 
@@ -23,11 +26,24 @@ def sees_everything(user: User) -> bool:
     return bool(user.is_authenticated and user.sees_everything)
 
 
-def may_view(user: User, obj: models.Model, perm: str) -> bool:
-    """Office and leaders see everything; others need the object permission."""
+def may_view(
+    user: User,
+    obj: models.Model,
+    perm: str,
+    *,
+    checker: ObjectPermissionChecker | None = None,
+) -> bool:
+    """Office and leaders see everything; others need the object permission.
+
+    A caller that checks several permissions on one page may pass its guardian
+    ``checker`` (built for ``user``) so the checks share one permission lookup."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return sees_everything(user) or user.has_perm(perm, obj)
+    if sees_everything(user):
+        return True
+    if checker is not None:
+        return checker.has_perm(perm, obj)
+    return user.has_perm(perm, obj)
 
 
 def require_office(user: User) -> None:

@@ -4,13 +4,22 @@ Each event (交办, 签收, 报送进展 …) is one entry; the field changes th
 person saved within a few seconds are attached to it, so the page reads "who did
 what, when, and what changed". History changes without an event (e.g. an edit in
 the admin) get an entry of their own.
+
+The whole timeline costs four queries however long the task's story is: the
+events, the task's history, all of its reports' history and all of its
+extensions' history; the units and people they name come with them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import groupby
+from operator import attrgetter
 
+from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -25,6 +34,7 @@ LABELS = {
     "decided_by": _l("审批人"),
 }
 MERGE_WINDOW = timedelta(seconds=10)
+HISTORY_ORDER = ("history_date", "history_id")
 
 
 @dataclass
@@ -46,59 +56,105 @@ class Entry:
     changes: list[Change] = field(default_factory=list)
 
 
-def _formatter(model):
-    units = dict(Unit.objects.values_list("pk", "name"))
-    users: dict[int, str] = {}
+# (history record, the ModelChanges of its shown fields)
+Delta = tuple[object, list]
 
-    def fmt(name: str, value) -> str:
+UNIT_FIELDS = {"lead_unit", "unit"}
+
+
+def _is_user_field(model: type[models.Model], name: str) -> bool:
+    f = model._meta.get_field(name)
+    return f.is_relation and f.related_model is User
+
+
+def _names(model, known: Iterable, wanted: set) -> dict:
+    """{pk: name} for ``wanted`` pks: from the objects the page has already loaded,
+    and the rest (if any) in one query."""
+    names = {obj.pk: str(obj) for obj in known}
+    missing = wanted - names.keys()
+    if missing:
+        found = model.objects.in_bulk(missing)
+        names.update((pk, str(found.get(pk, pk))) for pk in missing)
+    return names
+
+
+class _Formatter:
+    """Shows a saved value as a person reads it: choice labels, unit and user names.
+
+    One per page. The units and people a change names are nearly always already
+    loaded with the events and history rows (the unit an event was for, who saved
+    a change); any others (e.g. an admin setting 签收人 to someone else) cost one
+    query per kind for the whole page."""
+
+    def __init__(
+        self,
+        deltas: list[tuple[type[models.Model], Delta]],
+        *,
+        units: Iterable[Unit],
+        users: Iterable[User],
+    ):
+        def referenced(wants) -> set:
+            return {
+                value
+                for model, (_record, changes) in deltas
+                for c in changes
+                if wants(model, c.field)
+                for value in (c.old, c.new)
+                if value not in (None, "")
+            }
+
+        self.units = _names(
+            Unit, units, referenced(lambda _model, name: name in UNIT_FIELDS)
+        )
+        self.users = _names(User, users, referenced(_is_user_field))
+
+    def __call__(self, model: type[models.Model], name: str, value) -> str:
         if value is None or value == "":
             return "—"
         f = model._meta.get_field(name)
         if f.choices:
             return str(dict(f.flatchoices).get(value, value))
-        if name in {"lead_unit", "unit"}:
-            return units.get(value, str(value))
+        if name in UNIT_FIELDS:
+            return self.units.get(value, str(value))
         if f.is_relation and f.related_model is User:
-            if value not in users:
-                u = User.objects.filter(pk=value).first()
-                users[value] = str(u) if u else str(value)
-            return users[value]
+            return self.users.get(value, str(value))
         if isinstance(value, bool):
             return _("是") if value else _("否")
         if isinstance(value, datetime):
-            from django.utils import timezone
-
             return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
         text = str(value)
         return text if len(text) <= 120 else text[:118] + "…"
 
-    return fmt
 
-
-def _diffs(records, model, prefix: str = "") -> list[tuple[object, list[Change]]]:
-    fmt = _formatter(model)
+def _deltas(records: Iterable) -> list[Delta]:
+    """The updates among one object's history records (oldest first) that changed
+    a field the timeline shows."""
     out = []
     previous = None
     for record in records:
         if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous)
             changes = [
-                Change(
-                    label=prefix
-                    + str(
-                        LABELS.get(c.field)
-                        or model._meta.get_field(c.field).verbose_name
-                    ),
-                    old=fmt(c.field, c.old),
-                    new=fmt(c.field, c.new),
-                )
-                for c in delta.changes
-                if c.field not in SKIP
+                c for c in record.diff_against(previous).changes if c.field not in SKIP
             ]
             if changes:
                 out.append((record, changes))
         previous = record
     return out
+
+
+def _object_deltas(model: type[models.Model], task: Task, related) -> list[Delta]:
+    """``_deltas`` of every report (or extension) the task has: their whole history
+    in one query, grouped by object id (a deleted one's history stays out)."""
+    records = (
+        model.history.filter(task_id=task.pk, id__in=related.values("pk"))
+        .order_by("id", *HISTORY_ORDER)
+        .select_related("history_user")
+    )
+    return [
+        delta
+        for _pk, group in groupby(records, key=attrgetter("id"))
+        for delta in _deltas(group)
+    ]
 
 
 def _match(entries: list[Entry], record, taken: set[int]) -> Entry | None:
@@ -140,44 +196,57 @@ def build_timeline(task: Task) -> list[Entry]:
         )
         for e in events
     ]
-    history = _diffs(
-        task.history.order_by("history_date", "history_id").select_related(
-            "history_user"
+    sources: list[tuple[type[models.Model], str, list[Delta]]] = [
+        (
+            Task,
+            "",
+            _deltas(
+                task.history.order_by(*HISTORY_ORDER).select_related("history_user")
+            ),
         ),
-        Task,
-    )
-    report_history = []
-    for report_id in task.reports.values_list("pk", flat=True):
-        report_history += _diffs(
-            ProgressReport.history.filter(id=report_id)
-            .order_by("history_date", "history_id")
-            .select_related("history_user"),
+        (
             ProgressReport,
-            prefix=_("进展报告·"),
-        )
-    extension_history = []
-    for ext_id in task.extensions.values_list("pk", flat=True):
-        extension_history += _diffs(
-            Extension.history.filter(id=ext_id)
-            .order_by("history_date", "history_id")
-            .select_related("history_user"),
-            Extension,
-            prefix=_("延期申请·"),
-        )
+            _("进展报告·"),
+            _object_deltas(ProgressReport, task, task.reports),
+        ),
+        (Extension, _("延期申请·"), _object_deltas(Extension, task, task.extensions)),
+    ]
+    deltas = [(model, delta) for model, _p, found in sources for delta in found]
+    lead_unit = Task._meta.get_field("lead_unit")
+    fmt = _Formatter(
+        deltas,
+        units=[e.unit for e in events if e.unit]
+        + ([task.lead_unit] if lead_unit.is_cached(task) else []),
+        users=[e.actor for e in events]
+        + [r.history_user for _m, (r, _c) in deltas if r.history_user],
+    )
     taken: set[int] = set()
-    for record, changes in history + report_history + extension_history:
-        match = _match(entries, record, taken)
-        if match is not None:
-            match.changes += changes
-        else:
-            entries.append(
-                Entry(
-                    when=record.history_date,
-                    who=str(record.history_user or _("系统")),
-                    title=record.history_change_reason or _("修改记录"),
-                    changes=changes,
-                    user_id=record.history_user_id,
+    for model, prefix, found in sources:
+        for record, model_changes in found:
+            changes = [
+                Change(
+                    label=prefix
+                    + str(
+                        LABELS.get(c.field)
+                        or model._meta.get_field(c.field).verbose_name
+                    ),
+                    old=fmt(model, c.field, c.old),
+                    new=fmt(model, c.field, c.new),
                 )
-            )
+                for c in model_changes
+            ]
+            match = _match(entries, record, taken)
+            if match is not None:
+                match.changes += changes
+            else:
+                entries.append(
+                    Entry(
+                        when=record.history_date,
+                        who=str(record.history_user or _("系统")),
+                        title=record.history_change_reason or _("修改记录"),
+                        changes=changes,
+                        user_id=record.history_user_id,
+                    )
+                )
     entries.sort(key=lambda e: e.when)
     return entries
