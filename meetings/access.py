@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from members.access import may_view
+from members.access import has_object_perm, may_view
 from members.models import User
 
 from .models import Meeting, Minutes, Topic
@@ -46,7 +46,7 @@ def may_read_minutes(user: User, minutes: Minutes) -> bool:
         return False
     if user.sees_everything:
         return True
-    return minutes.is_frozen and user.has_perm(VIEW_MINUTES, minutes.meeting)
+    return minutes.is_frozen and has_object_perm(user, VIEW_MINUTES, minutes.meeting)
 
 
 def get_minutes_for(

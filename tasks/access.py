@@ -14,10 +14,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from guardian.conf import settings as guardian_settings
-from guardian.core import ObjectPermissionChecker
 
-from members.access import may_view
+from members.access import has_object_perm, may_view
 from members.models import User
 
 from .models import Evidence, ProgressReport, Task, WorkPlan
@@ -25,51 +23,6 @@ from .models import Evidence, ProgressReport, Task, WorkPlan
 VIEW = "tasks.view_task"
 REPORT = "tasks.report_task"
 LEAD = "tasks.lead_task"
-
-
-class _Checker(ObjectPermissionChecker):
-    """guardian's checker, reading a person's own and their groups' permissions on
-    an object with one UNION query instead of two (each arm is guardian's own
-    indexed lookup; an OR across both tables is what guardian avoids)."""
-
-    def get_perms(self, obj) -> list[str]:
-        user = self.user
-        key = self.get_local_cache_key(obj)
-        if (
-            key not in self._obj_perms_cache
-            and user is not None
-            and user.is_active
-            and not user.is_superuser
-            and not guardian_settings.AUTO_PREFETCH
-        ):
-            own = self.get_user_perms(obj).order_by()
-            via_groups = self.get_group_perms(obj).order_by()
-            self._obj_perms_cache[key] = list(set(own.union(via_groups)))
-        return super().get_perms(obj)
-
-
-def permission_checker(user: User) -> ObjectPermissionChecker:
-    """The one guardian checker of this person's request.
-
-    Every object-permission check shares it, so a task's permissions cost one
-    query however many checks a page makes; ``user.has_perm(perm, task)`` would
-    build a new checker, and query again, every time. It is kept on the user
-    object, which the authentication middleware loads afresh for every request,
-    so it never outlives the request; code that holds one User across grant
-    changes (a shell, a script) must load the user again.
-    """
-    checker = getattr(user, "_task_permission_checker", None)
-    if checker is None:
-        checker = _Checker(user)
-        user._task_permission_checker = checker
-    return checker
-
-
-def _may_view(user: User, task: Task) -> bool:
-    # guardian's checker cannot be built for an anonymous user (no anonymous
-    # account is configured); may_view turns them away before any check.
-    checker = permission_checker(user) if user.is_authenticated else None
-    return may_view(user, task, VIEW, checker=checker)
 
 
 def get_task_for(user: User, pk: int, perm: str | None = None) -> Task:
@@ -81,7 +34,7 @@ def get_task_for(user: User, pk: int, perm: str | None = None) -> Task:
         ),
         pk=pk,
     )
-    if not _may_view(user, task):
+    if not may_view(user, task, VIEW):
         raise Http404
     if perm is not None and not may(user, perm, task):
         raise PermissionDenied
@@ -107,7 +60,7 @@ def get_report_for(user: User, pk: int, *, edit: bool = False) -> ProgressReport
     report = get_object_or_404(
         ProgressReport.objects.select_related("task", "unit", "author"), pk=pk
     )
-    if not _may_view(user, report.task):
+    if not may_view(user, report.task, VIEW):
         raise Http404
     if edit and not (
         user.is_unit_member
@@ -120,7 +73,7 @@ def get_report_for(user: User, pk: int, *, edit: bool = False) -> ProgressReport
 
 def get_evidence_for(user: User, pk: int) -> Evidence:
     evidence = get_object_or_404(Evidence.objects.select_related("report__task"), pk=pk)
-    if not _may_view(user, evidence.report.task):
+    if not may_view(user, evidence.report.task, VIEW):
         raise Http404
     return evidence
 
@@ -133,8 +86,7 @@ def get_plan_for(user: User, pk: int) -> WorkPlan:
 
 
 def may(user: User, perm: str, task: Task) -> bool:
-    """``user.has_perm(perm, task)`` through the request's shared checker."""
-    return user.is_authenticated and permission_checker(user).has_perm(perm, task)
+    return has_object_perm(user, perm, task)
 
 
 def task_actions(user: User, task: Task) -> dict[str, bool]:

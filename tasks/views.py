@@ -32,6 +32,7 @@ from .access import (
     get_task_for,
     get_task_for_approver,
     get_task_for_office,
+    may,
     task_actions,
 )
 from .forms import (
@@ -463,7 +464,7 @@ def _run(request: HttpRequest, task: Task, action, success: str, **kwargs):
 @require_POST
 def task_sign(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk, perm=REPORT)
-    is_lead = request.user.has_perm(LEAD, task)
+    is_lead = may(request.user, LEAD, task)
     return _run(
         request,
         task,
@@ -494,7 +495,7 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("进展已报送。"))
             return redirect(task)
-    is_lead = request.user.has_perm(LEAD, task)
+    is_lead = may(request.user, LEAD, task)
     co_latest = []
     if is_lead:
         for link in task.co_unit_links.select_related("unit"):
