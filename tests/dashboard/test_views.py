@@ -118,6 +118,7 @@ class QueryCountTests(PortalTestCase):
             (self.liaison_a, reverse("dashboard:bulletins")),
             (self.liaison_a, reverse("members:unit", args=[self.unit_a.code])),
             (self.office, reverse("home")),
+            (self.liaison_a, reverse("home")),
         ]
         factories.bulk_tasks(self.cast, 3)
         self.issue_bulletins(1)
