@@ -2,7 +2,8 @@
 
 Object permissions are granted to a unit's auth group, never to single people, so
 a liaison who changes unit changes what they see by changing groups. Apps call
-``set_unit_grants`` from their services when they assign or reassign work.
+``set_unit_grants`` from their services when they assign or reassign work, and
+``bulk_grant_units`` when they create many objects at once (plan import).
 """
 
 from __future__ import annotations
@@ -59,6 +60,64 @@ def set_unit_grants(obj: models.Model, grants: Mapping[Unit, Iterable[str]]) -> 
             for group_id, permission_id in wanted - existing
         ]
     )
+
+
+def bulk_grant_units(
+    model: type[models.Model],
+    grants: Iterable[tuple[models.Model, Mapping[Unit, Iterable[str]]]],
+    *,
+    batch_size: int | None = None,
+) -> int:
+    """Write, for many new objects of ``model`` at once, what ``set_unit_grants``
+    would write for each ``(obj, {unit: permissions})`` pair.
+
+    For objects that hold no grants yet (just created, as in a bulk import):
+    nothing is read or removed, and a grant that already exists is an
+    IntegrityError rather than a silent skip. Permissions and unit groups are
+    resolved once for the whole batch, and the rows go in with one
+    ``bulk_create``. Returns the number of rows written.
+    """
+    permission_model = _group_permission_model(model)
+    pairs = [(obj, dict(unit_perms)) for obj, unit_perms in grants]
+    names = {
+        name for _obj, unit_perms in pairs for ps in unit_perms.values() for name in ps
+    }
+    perms = _permission_ids(names)
+    groups: dict[int, int] = {}
+    rows = []
+    for obj, unit_perms in pairs:
+        for unit, perm_names in unit_perms.items():
+            if unit.pk not in groups:
+                # the id alone: reading unit.auth_group would cost a query a unit
+                groups[unit.pk] = unit.auth_group_id or unit_group(unit).pk
+            for name in dict.fromkeys(perm_names):
+                rows.append(
+                    permission_model(
+                        content_object_id=obj.pk,
+                        group_id=groups[unit.pk],
+                        permission_id=perms[name],
+                    )
+                )
+    permission_model.objects.bulk_create(rows, batch_size=batch_size)
+    return len(rows)
+
+
+def _permission_ids(names: Iterable[str]) -> dict[str, int]:
+    """{"app.codename": permission id} in one query; an unknown name raises."""
+    wanted = {tuple(name.split(".", 1)): name for name in names}
+    rows = Permission.objects.filter(
+        content_type__app_label__in={app for app, _codename in wanted},
+        codename__in={codename for _app, codename in wanted},
+    ).values_list("content_type__app_label", "codename", "pk")
+    found = {
+        wanted[(app, codename)]: pk
+        for app, codename, pk in rows
+        if (app, codename) in wanted
+    }
+    missing = set(wanted.values()) - set(found)
+    if missing:
+        raise Permission.DoesNotExist(f"unknown permissions: {sorted(missing)}")
+    return found
 
 
 def unit_group(unit: Unit) -> Group:

@@ -3,11 +3,12 @@
 Why a dedicated importer instead of django-import-export's Resource: a plan row is
 not one model row. It resolves unit names through aliases and the bracket
 convention (“……（区市场监管局、市公安局金台分局负责）”: first unit leads, the rest
-co-operate), creates a Task with co-units, duty clauses and object permissions
-through ``services.task_assign``, and must report errors by row *and column* in
-Chinese before anything is written. Resource's row model (one instance per row,
-``save()`` per instance, English error strings, no hook for a guarded zip check
-before openpyxl opens the file) would have needed overriding at every step.
+co-operate), becomes a Task with co-units, duty clauses and object permissions
+(written as ``services.task_assign`` would, in bulk: ``services.work_plan_import``),
+and must report errors by row *and column* in Chinese before anything is written.
+Resource's row model (one instance per row, ``save()`` per instance, English error
+strings, no hook for a guarded zip check before openpyxl opens the file) would have
+needed overriding at every step.
 
 Flow: ``parse_work_plan(bytes, year)`` → ``ParseResult`` (rows as plain JSON-able
 dicts + errors). The preview page shows it and keeps the rows in the session;
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from duties.models import DutyClause
 from jinwei_ip.lib.xlsx import UnsafeWorkbook, load_workbook_safely
-from members.models import Unit
+from members.models import Unit, UnitAlias, normalize_unit_name
 
 COLUMNS = ["序号", "工作任务", "牵头单位", "配合单位", "完成时限", "依据职责"]
 REQUIRED = ["工作任务", "完成时限"]
@@ -130,7 +131,7 @@ def parse_work_plan(data: bytes, year: int) -> ParseResult:
         max_rows = getattr(settings, "IMPORT_MAX_ROWS", 20000)
         seen: dict[tuple[str, int], int] = {}
         seqs: dict[str, int] = {}
-        units = _unit_cache()
+        lookups = _Lookups()
         for number, cells in enumerate(rows, start=2):
             if number - 1 > max_rows:
                 result.errors.append(_("文件超过 %(n)d 行的限制。") % {"n": max_rows})
@@ -158,7 +159,7 @@ def parse_work_plan(data: bytes, year: int) -> ParseResult:
                 continue
             if all(_text(v) == "" for v in values.values()):
                 continue  # blank lines between sections are common in plans
-            row = _parse_row(number, values, year, units, result.errors)
+            row = _parse_row(number, values, year, lookups, result.errors)
             if row is None:
                 continue
             key = (row["title"], row["lead"])
@@ -187,18 +188,51 @@ def parse_work_plan(data: bytes, year: int) -> ParseResult:
     return result
 
 
-def _unit_cache() -> dict[str, Unit | None]:
-    return {}
+class _Lookups:
+    """Member units and duty clauses, loaded once per file.
 
+    A plan names the same few dozen units and clauses thousands of times, so rows
+    are checked against dicts instead of one query per name or clause code.
+    """
 
-def _resolve(name: str, cache: dict[str, Unit | None]) -> Unit | None:
-    if name not in cache:
-        cache[name] = Unit.objects.members().resolve(name)
-    return cache[name]
+    def __init__(self) -> None:
+        units = list(Unit.objects.members())  # ordered by (order, id)
+        self.by_pk: dict[int, Unit] = {u.pk: u for u in units}
+        entries = [(u.name, u) for u in units] + [
+            (name, self.by_pk[unit_id])
+            for name, unit_id in UnitAlias.objects.filter(
+                unit__is_member=True
+            ).values_list("name", "unit_id")
+        ]
+        # The first unit in (order, id) holding a name or alias wins, as in
+        # ``UnitQuerySet.resolve`` (``.first()`` on the same ordering).
+        self.names: dict[str, Unit | None] = {}
+        for name, unit in sorted(entries, key=lambda e: (e[1].order, e[1].pk)):
+            self.names.setdefault(name, unit)
+        self._duties: dict[tuple[str, int], tuple[int, int]] | None = None
+
+    def unit(self, text: str) -> Unit | None:
+        name = normalize_unit_name(text)
+        if name not in self.names:
+            # Variants (金台区司法局 for 区司法局) go through the one resolver;
+            # the answer is kept, so each distinct spelling costs its queries once.
+            self.names[name] = Unit.objects.members().resolve(name)
+        return self.names[name]
+
+    def duty(self, unit_code: str, number: int) -> tuple[int, int] | None:
+        """(pk, unit_id) of the clause ``<UNIT CODE>-<number>``, case-insensitive."""
+        if self._duties is None:
+            self._duties = {}
+            rows = DutyClause.objects.values_list(
+                "pk", "unit_id", "unit__code", "number"
+            )
+            for pk, unit_id, code, n in rows:
+                self._duties.setdefault((code.lower(), n), (pk, unit_id))
+        return self._duties.get((unit_code.lower(), number))
 
 
 def _parse_row(
-    number: int, values: dict, year: int, units: dict, errors: list[str]
+    number: int, values: dict, year: int, lookups: _Lookups, errors: list[str]
 ) -> dict | None:
     ok = True
 
@@ -227,18 +261,18 @@ def _parse_row(
         if text:
             error("牵头单位", _("不能为空（也可在工作任务末尾用“（某某局负责）”注明）"))
     else:
-        lead = _resolve(lead_text, units)
+        lead = lookups.unit(lead_text)
         if lead is None:
             error("牵头单位", _("无法识别的单位“%(u)s”") % {"u": lead_text})
-    co_units = []
+    co_units: dict[int, Unit] = {}
     for name in split_units(co_text):
-        unit = _resolve(name, units)
+        unit = lookups.unit(name)
         if unit is None:
             error("配合单位", _("无法识别的单位“%(u)s”") % {"u": name})
         elif lead is not None and unit.pk == lead.pk:
             continue
-        elif unit.pk not in co_units:
-            co_units.append(unit.pk)
+        else:
+            co_units.setdefault(unit.pk, unit)
     raw_due = values.get("完成时限")
     due = parse_due(raw_due, year)
     if due is None:
@@ -253,18 +287,16 @@ def _parse_row(
     duties = []
     duty_text = _text(values.get("依据职责"))
     for code in DUTY_CODE.findall(duty_text):
-        clause = DutyClause.objects.filter(
-            unit__code__iexact=code[0], number=int(code[1])
-        ).first()
+        clause = lookups.duty(code[0], int(code[1]))
         if clause is None:
             error("依据职责", _("无法识别的职责条款“%(c)s”") % {"c": "-".join(code)})
-        elif lead is not None and clause.unit_id not in {lead.pk, *co_units}:
+        elif lead is not None and clause[1] not in {lead.pk, *co_units}:
             error(
                 "依据职责",
                 _("职责条款“%(c)s”不属于牵头或配合单位") % {"c": "-".join(code)},
             )
         else:
-            duties.append(clause.pk)
+            duties.append(clause[0])
     if not ok:
         return None
     title = body if len(body) <= 60 else body[:58] + "…"
@@ -276,9 +308,9 @@ def _parse_row(
         "description": body,
         "lead": lead.pk,
         "lead_name": lead.name,
-        "co_units": co_units,
+        "co_units": list(co_units),
         "co_names": [
-            u.name for u in Unit.objects.filter(pk__in=co_units).order_by("order")
+            u.name for u in sorted(co_units.values(), key=lambda u: (u.order, u.pk))
         ],
         "due": due.isoformat(),
         "duties": duties,

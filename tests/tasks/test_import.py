@@ -4,17 +4,31 @@ files that must never be opened (zip bombs, non-xlsx, formulas)."""
 from __future__ import annotations
 
 import zipfile
+from datetime import date
 from io import BytesIO
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from duties.models import DutyClause
 from jinwei_ip.lib.xlsx import UnsafeWorkbook, check_xlsx
+from members.models import Unit
+from tasks import services
 from tasks.importer import parse_due, parse_work_plan
-from tasks.models import Task
+from tasks.models import (
+    CoUnit,
+    Notification,
+    Task,
+    TaskEvent,
+    TaskGroupObjectPermission,
+    TaskUserObjectPermission,
+)
 from tests.base import PortalTestCase
 
-from .factories import work_plan, xlsx_bytes
+from .factories import make_task, work_plan, xlsx_bytes
 
 GOOD_ROWS = [
     [
@@ -215,3 +229,289 @@ class ImportPageTests(PortalTestCase):
         self.assertEqual(self.get_as(self.liaison_a, self.url).status_code, 403)
         self.assertEqual(self.get_as(self.office, self.url).status_code, 200)
         self.assertEqual(self.get_as(self.office, self.confirm).status_code, 405)
+
+
+class BulkImportTests(PortalTestCase):
+    """work_plan_import writes, in a few bulk statements, what one task_assign per
+    row would write, and re-checks units at confirmation."""
+
+    LINES = [
+        [
+            1,
+            "开展知识产权法治宣传",
+            "区司法局",
+            "区财政局、区市场监管局",
+            "2026-06-30",
+            "SFJ-1、CZJ-1",
+        ],
+        [2, "落实知识产权资助资金", "区财政局", "", "长期坚持", ""],
+        [
+            "",
+            "组织联合执法行动（区市场监管局、区司法局负责）",
+            "",
+            "",
+            "2026年9月底",
+            "SCJGJ-4",
+        ],
+    ]
+
+    def rows(self, lines: list[list]) -> list[dict]:
+        result = parse_work_plan(xlsx_bytes(lines), 2026)
+        self.assertEqual(result.errors, [])
+        return result.rows
+
+    def written(self, task: Task) -> dict:
+        """Everything task_assign stores for a task, its plan's year left out."""
+        task = Task.objects.get(pk=task.pk)
+        history = list(task.history.all())
+        return {
+            "code": task.code.removeprefix(f"{task.plan.year}-"),
+            "fields": {
+                name: getattr(task, name)
+                for name in (
+                    "title",
+                    "description",
+                    "decision_id",
+                    "lead_unit_id",
+                    "original_due_on",
+                    "due_on",
+                    "status",
+                    "progress",
+                    "signed_at",
+                    "closed_at",
+                    "return_reason",
+                    "created_by_id",
+                    "edit_version",
+                )
+            },
+            "co_units": list(
+                task.co_unit_links.order_by("id").values_list(
+                    "unit_id", "report_waived", "acknowledged_at"
+                )
+            ),
+            "duties": sorted(task.duties.values_list("pk", flat=True)),
+            "grants": sorted(
+                TaskGroupObjectPermission.objects.filter(
+                    content_object=task
+                ).values_list("group__name", "permission__codename")
+            ),
+            "user grants": TaskUserObjectPermission.objects.filter(
+                content_object=task
+            ).count(),
+            "events": list(
+                task.events.values_list("kind", "actor_id", "unit_id", "note")
+            ),
+            "history": [
+                (h.history_type, h.history_user_id, h.history_change_reason)
+                for h in history
+            ],
+            "history is of this task": [
+                (h.code, h.plan_id, h.lead_unit_id)
+                == (task.code, task.plan_id, task.lead_unit_id)
+                for h in history
+            ],
+        }
+
+    def test_import_writes_what_task_assign_writes(self):
+        rows = self.rows(self.LINES)
+        plan = work_plan(self.office)
+        imported = services.work_plan_import(plan=plan, rows=rows, by=self.office)
+        # The reference: what the import did before, one task_assign per row.
+        reference_plan = work_plan(self.office, year=2027)
+        reference = [
+            services.task_assign(
+                plan=reference_plan,
+                lead=Unit.objects.get(pk=row["lead"]),
+                co_units=list(Unit.objects.filter(pk__in=row["co_units"])),
+                due=date.fromisoformat(row["due"]),
+                duties=DutyClause.objects.filter(pk__in=row["duties"]),
+                title=row["title"],
+                description=row["description"],
+                by=self.office,
+                code=f"2027-计划-{row['seq'] or position}",
+                notify_units=False,
+            )
+            for position, row in enumerate(rows, start=1)
+        ]
+        self.assertEqual(len(imported), 3)
+        for ours, theirs in zip(imported, reference, strict=True):
+            with self.subTest(ours.code):
+                self.assertEqual(self.written(ours), self.written(theirs))
+        first = self.written(imported[0])
+        self.assertEqual(first["code"], "计划-1")
+        self.assertEqual(len(first["co_units"]), 2)
+        self.assertEqual(len(first["duties"]), 2)
+        self.assertEqual(first["history"], [("+", self.office.pk, "交办")])
+        self.assertEqual(
+            first["grants"],
+            sorted(
+                [("unit:sfj", c) for c in ("view_task", "report_task", "lead_task")]
+                + [("unit:czj", "view_task"), ("unit:czj", "report_task")]
+                + [("unit:scjgj", "view_task"), ("unit:scjgj", "report_task")]
+            ),
+        )
+        self.assertEqual(
+            [code for code in Task.objects.filter(plan=plan).values_list("code")],
+            [("2026-计划-1",), ("2026-计划-3",), ("2026-计划-2",)],  # by due date
+        )
+
+    def test_lead_and_co_unit_liaisons_open_their_tasks_outsider_gets_404(self):
+        plan = work_plan(self.office)
+        first, second, _third = services.work_plan_import(
+            plan=plan, rows=self.rows(self.LINES), by=self.office
+        )
+        for user, task, status in [
+            (self.liaison_a, first, 200),  # 区司法局 leads
+            (self.liaison_b, first, 200),  # 区财政局 co-operates
+            (self.liaison_b, second, 200),  # 区财政局 leads
+            (self.liaison_a, second, 404),
+            (self.outsider, first, 404),
+            (self.outsider, second, 404),
+        ]:
+            with self.subTest(user=user.username, task=task.code):
+                response = self.get_as(user, task.get_absolute_url())
+                self.assertEqual(response.status_code, status)
+                if status == 200:
+                    self.assertContains(response, task.title)
+        self.assertTrue(self.liaison_a.has_perm("tasks.lead_task", first))
+        self.assertTrue(self.liaison_b.has_perm("tasks.report_task", first))
+        self.assertFalse(self.liaison_b.has_perm("tasks.lead_task", first))
+        # one notification per person of a unit concerned, none for the outsider
+        for user, count in [
+            (self.liaison_a, 1),
+            (self.liaison_b, 1),
+            (self.outsider, 0),
+        ]:
+            self.assertEqual(
+                Notification.objects.filter(
+                    recipient=user, text__contains=plan.title
+                ).count(),
+                count,
+            )
+
+    def test_codes_are_unique_and_skip_codes_already_taken(self):
+        plan = work_plan(self.office)
+        make_task(by=self.office, lead=self.unit_a, plan=plan)  # 2026-计划-1
+        services.task_assign(
+            plan=plan,
+            lead=self.unit_b,
+            due=date(2026, 12, 31),
+            title="已有任务",
+            description="已有任务",
+            by=self.office,
+            code="2026-计划-3",
+        )
+        lines = [
+            [seq, f"第{n}项任务", "区司法局", "", "2026-12-31", ""]
+            for n, seq in enumerate(["", 3, 2, "", 4], start=1)
+        ]
+        tasks = services.work_plan_import(
+            plan=plan, rows=self.rows(lines), by=self.office
+        )
+        self.assertEqual(
+            [t.code for t in tasks],
+            [
+                "2026-计划-1-2",
+                "2026-计划-3-2",
+                "2026-计划-2",
+                "2026-计划-4",
+                "2026-计划-4-2",
+            ],
+        )
+        codes = list(Task.objects.values_list("code", flat=True))
+        self.assertEqual(len(codes), 7)
+        self.assertEqual(len(set(codes)), 7)
+
+    def test_queries_do_not_grow_with_rows(self):
+        leads = ["区司法局", "区财政局", "区林业局"]
+
+        def lines(n: int) -> list[list]:
+            return [
+                [
+                    i,
+                    f"第{i}项任务",
+                    leads[i % 3],
+                    "区市场监管局",
+                    "2026-12-31",
+                    "SCJGJ-4",
+                ]
+                for i in range(1, n + 1)
+            ]
+
+        counts = []
+        parse_counts = []
+        for n in (3, 30):
+            with CaptureQueriesContext(connection) as queries:
+                rows = self.rows(lines(n))
+            parse_counts.append(len(queries))
+            plan = work_plan(self.office)
+            with CaptureQueriesContext(connection) as queries:
+                tasks = services.work_plan_import(plan=plan, rows=rows, by=self.office)
+            self.assertEqual(len(tasks), n)
+            self.assertEqual(CoUnit.objects.filter(task__plan=plan).count(), n)
+            self.assertEqual(
+                TaskGroupObjectPermission.objects.filter(
+                    content_object__plan=plan
+                ).count(),
+                5 * n,
+            )
+            self.assertEqual(TaskEvent.objects.filter(task__plan=plan).count(), n)
+            self.assertEqual(Task.history.filter(plan=plan).count(), n)
+            counts.append(len(queries))
+        self.assertEqual(counts[0], counts[1])
+        self.assertLessEqual(counts[0], 20)
+        # the preview too: units, aliases and clauses are read once per file
+        self.assertEqual(parse_counts[0], parse_counts[1])
+        self.assertLessEqual(parse_counts[0], 5)
+
+    def test_unit_gone_between_preview_and_confirm_writes_nothing(self):
+        weather = Unit.objects.create(name="区气象局", code="qxj", order=90)
+        rows = self.rows(
+            [*self.LINES, [4, "气象服务保障", "区司法局", "区气象局", "2026-05-01", ""]]
+        )
+        weather.delete()
+        with self.assertRaises(ValidationError) as caught:
+            services.work_plan_import(
+                plan=work_plan(self.office), rows=rows, by=self.office
+            )
+        self.assertEqual(
+            caught.exception.messages,
+            [
+                "第5行“配合单位”：区气象局中有单位已删除或已不是成员单位，请重新上传文件。"
+            ],
+        )
+        self.assertFalse(Task.objects.exists())
+        self.assertFalse(TaskEvent.objects.exists())
+
+    def test_confirm_after_lead_unit_left_the_group_shows_error(self):
+        weather = Unit.objects.create(name="区气象局", code="qxj", order=90)
+        plan = work_plan(self.office)
+        response = self.post_as(
+            self.office,
+            reverse("tasks:plan_import", args=[plan.pk]),
+            {
+                "file": SimpleUploadedFile(
+                    "计划.xlsx",
+                    xlsx_bytes(
+                        [
+                            *self.LINES,
+                            [4, "气象服务保障", "区气象局", "", "2026-05-01", ""],
+                        ]
+                    ),
+                )
+            },
+        )
+        self.assertContains(response, "预览：共 4 项任务")
+        weather.is_member = False
+        weather.save()
+        response = self.client.post(
+            reverse("tasks:plan_import_confirm", args=[plan.pk]), follow=True
+        )
+        self.assertContains(
+            response,
+            "导入失败，未写入任何数据：第5行“牵头单位”：单位“区气象局”已删除或已不是成员单位",
+        )
+        self.assertFalse(Task.objects.exists())
+        self.assertFalse(
+            Notification.objects.filter(text__contains=plan.title).exists()
+        )
