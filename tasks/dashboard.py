@@ -46,11 +46,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from duties.models import DutyClause
-from meetings.models import Meeting
+from meetings.models import Decision, Meeting
 from meetings.services import plenary_status
 from members.models import Unit
 
-from .models import CoUnit, Extension, ProgressReport, Task
+from .models import CoUnit, Extension, ProgressReport, Task, WorkPlan
 
 CLOSED = Task.Status.CLOSED
 LIGHTS: list[str] = [
@@ -78,17 +78,54 @@ class Selection:
     year: int | None = None
     meeting: Meeting | None = None
     unit: Unit | None = None
+    # Source ids per year, read once per page (see source_year_q).
+    _sources: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def coverage_year(self) -> int:
         return self.year or today().year
 
+    def year_q(self, year: int, prefix: str = "") -> Q:
+        if year not in self._sources:
+            self._sources[year] = source_ids(year)
+        return source_year_q(year, prefix, ids=self._sources[year])
 
-def source_year_q(year: int, prefix: str = "") -> Q:
+
+def source_ids(year: int) -> tuple[list[int], list[int]]:
+    """The ids of a year's work plans and of its meetings' decided matters, in one
+    query (a handful of plans, a few dozen decisions a year)."""
+    plans = (
+        WorkPlan.objects.filter(year=year)
+        .annotate(source=Value("plan"))
+        .values_list("source", "pk")
+        .order_by()
+    )
+    decisions = (
+        Decision.objects.filter(minutes__meeting__year=year)
+        .annotate(source=Value("decision"))
+        .values_list("source", "pk")
+        .order_by()
+    )
+    rows = list(plans.union(decisions, all=True))
+    return (
+        [pk for source, pk in rows if source == "plan"],
+        [pk for source, pk in rows if source == "decision"],
+    )
+
+
+def source_year_q(
+    year: int, prefix: str = "", ids: tuple[list[int], list[int]] | None = None
+) -> Q:
     """Tasks of a year: from that year's work plan or that year's meetings (the
-    same rule as the ledger's year filter)."""
-    return Q(**{f"{prefix}plan__year": year}) | Q(
-        **{f"{prefix}decision__minutes__meeting__year": year}
+    same rule as the ledger's year filter).
+
+    By ids rather than by ``plan__year``/``decision__minutes__meeting__year``: the
+    joins made the database read every task of every year and join it to its
+    meeting; the ids let it read only the year's tasks through the plan and
+    decision indexes (about twice as fast on ten years of tasks)."""
+    plans, decisions = ids if ids is not None else source_ids(year)
+    return Q(**{f"{prefix}plan_id__in": plans}) | Q(
+        **{f"{prefix}decision_id__in": decisions}
     )
 
 
@@ -96,7 +133,7 @@ def selected_tasks(selection: Selection) -> QuerySet[Task]:
     """Tasks of the selected year and meeting (not yet narrowed to a unit)."""
     qs = Task.objects.all()
     if selection.year:
-        qs = qs.filter(source_year_q(selection.year))
+        qs = qs.filter(selection.year_q(selection.year))
     if selection.meeting is not None:
         qs = qs.filter(decision__minutes__meeting=selection.meeting)
     return qs
@@ -393,13 +430,12 @@ def _clauses(unit: Unit | None) -> QuerySet[DutyClause]:
     return qs.filter(unit=unit) if unit is not None else qs
 
 
-def _covered(year: int) -> Exists:
+def _covered(year: int, selection: Selection | None) -> Exists:
     """A clause is covered in a year when a task of that year rests on it, or when
     a task resting on it received a progress report during that year."""
     through = Task.duties.through
-    by_task = through.objects.filter(dutyclause=OuterRef("pk")).filter(
-        source_year_q(year, prefix="task__")
-    )
+    year_q = (selection or Selection()).year_q(year, prefix="task__")
+    by_task = through.objects.filter(dutyclause=OuterRef("pk")).filter(year_q)
     by_report = ProgressReport.objects.filter(
         task__duties=OuterRef("pk"), created_at__year=year
     )
@@ -418,13 +454,15 @@ class Coverage:
         return len(self.uncovered)
 
 
-def duty_coverage(year: int, unit: Unit | None = None) -> Coverage:
+def duty_coverage(
+    year: int, unit: Unit | None = None, selection: Selection | None = None
+) -> Coverage:
     """Duty clauses with no task and no report in the year, listed and counted per
     unit. One query: clauses are founding data (a few dozen), so they are read
     with their covered flag and counted per unit here."""
     clauses = list(
         _clauses(unit)
-        .annotate(covered=_covered(year))
+        .annotate(covered=_covered(year, selection))
         .select_related("unit")
         .order_by("unit__order", "unit", "number")
     )
@@ -487,7 +525,7 @@ def dashboard(
         "upcoming": upcoming_deadlines(scoped, day),
         "meetings": upcoming_meetings(),
         "plenary": plenary_status(selection.year or day.year),
-        "coverage": duty_coverage(selection.coverage_year, selection.unit),
+        "coverage": duty_coverage(selection.coverage_year, selection.unit, selection),
         "charts": chart_data(rows, totals),
         "list_limit": LIST_LIMIT,
         "upcoming_days": UPCOMING_DAYS,
@@ -505,7 +543,7 @@ def scorecard(unit: Unit, day: date | None = None) -> dict[str, Any]:
         "selection": selection,
         "row": unit_figures(base, [unit], day)[0],
         "totals": total_figures(unit_tasks(base, unit), day),
-        "coverage": duty_coverage(selection.coverage_year, unit),
+        "coverage": duty_coverage(selection.coverage_year, unit, selection),
     }
 
 

@@ -35,6 +35,7 @@ from .access import (
     may,
     task_actions,
 )
+from .dashboard import source_year_q
 from .forms import (
     ExtensionDecideForm,
     ExtensionRequestForm,
@@ -134,9 +135,7 @@ def filtered_tasks(user: User, params) -> tuple[TaskFilterForm, QuerySet[Task]]:
             qs = qs.filter(decision__minutes__meeting=data["meeting"])
         if data["year"]:
             year = int(data["year"])
-            qs = qs.filter(
-                Q(plan__year=year) | Q(decision__minutes__meeting__year=year)
-            )
+            qs = qs.filter(source_year_q(year))
         if data["due_from"]:
             qs = qs.filter(due_on__gte=data["due_from"])
         if data["due_to"]:
