@@ -44,7 +44,9 @@ class WorkPlan(models.Model):
 
 class TaskQuerySet(models.QuerySet):
     def open(self) -> TaskQuerySet:
-        return self.exclude(status=Task.Status.CLOSED)
+        # Listed, not excluded: ``status IN (...)`` reads the (status, due_on)
+        # index, ``status <> 'closed'`` reads every task of every year.
+        return self.filter(status__in=Task.OPEN_STATUSES)
 
     def overdue(self, today: date | None = None) -> TaskQuerySet:
         return self.open().filter(due_on__lt=today or timezone.localdate())
@@ -111,6 +113,14 @@ class Task(models.Model):
         YELLOW = "yellow", _("临期或滞后")
         RED = "red", _("已逾期")
         GREY = "grey", _("已销号")
+
+    OPEN_STATUSES = [
+        Status.ASSIGNED,
+        Status.SIGNED,
+        Status.IN_PROGRESS,
+        Status.RETURNED,
+        Status.CLOSURE_REQUESTED,
+    ]
 
     code = models.CharField(_("任务编号"), max_length=40, unique=True)
     title = models.CharField(_("任务名称"), max_length=200)
