@@ -7,9 +7,10 @@ Every variant reads an .xlsx of the same rows and writes the tasks in one
 transaction that is rolled back afterwards, so the database is unchanged.
 
 - importer: ``tasks.importer.parse_work_plan`` + ``tasks.services.work_plan_import``
-  (what the office's “导入” button does: units resolved through aliases, then one
-  bulk insert per table for tasks, history, co-units, duty links, guardian grants
-  and 交办 events, and the notification);
+  (what the office's “导入” button does: units resolved through aliases, then
+  bulk_create for the tasks, multi-row INSERTs of plain tuples for co-units, duty
+  links and 交办 events, INSERT … SELECT from the new tasks for their history and
+  guardian grants, and the notification);
 - import-export: ``modelresource_factory(Task)`` with default options reading a
   sheet whose columns are Task's fields (ids for the foreign keys);
 - bulk_create: openpyxl read + ``Task.objects.bulk_create`` of the same rows

@@ -3,7 +3,8 @@
 Object permissions are granted to a unit's auth group, never to single people, so
 a liaison who changes unit changes what they see by changing groups. Apps call
 ``set_unit_grants`` from their services when they assign or reassign work, and
-``bulk_grant_units`` when they create many objects at once (plan import).
+``bulk_grant_units`` or ``grant_units_from_query`` when they create many objects at
+once (plan import).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from django.contrib.auth.models import Group, Permission
-from django.db import models, transaction
+from django.db import connections, models, transaction
+from django.db.models import F, IntegerField, QuerySet, Value
 
 from .models import Unit
 
@@ -100,6 +102,61 @@ def bulk_grant_units(
                 )
     permission_model.objects.bulk_create(rows, batch_size=batch_size)
     return len(rows)
+
+
+def grant_units_from_query(
+    objects: QuerySet, grants: Mapping[str, Iterable[str]]
+) -> int:
+    """Write, for every object of ``objects`` at once, what ``bulk_grant_units``
+    writes: ``grants`` maps a lookup from the object to a unit (``"lead_unit"``,
+    ``"co_unit_links__unit"``) to the permissions that unit's group gets on it.
+
+    One ``INSERT … SELECT`` per lookup and permission, so no Python object is
+    built per row (a 10,000-row plan import writes 50,000 grants). As for
+    ``bulk_grant_units``: for objects holding none of these grants yet (an
+    existing one is an IntegrityError); an object with no unit through a lookup
+    gets nothing from it; units without a group get one first. Returns the
+    number of rows written.
+    """
+    permission_model = _group_permission_model(objects.model)
+    perms = _permission_ids({name for names in grants.values() for name in names})
+    pairs = {
+        lookup: objects.filter(**{f"{lookup}__isnull": False}).order_by()
+        for lookup in grants
+    }
+    in_any = models.Q()
+    for lookup, rows in pairs.items():
+        in_any |= models.Q(pk__in=rows.values(lookup))
+    for unit in Unit.objects.filter(in_any, auth_group__isnull=True):
+        unit_group(unit)
+    connection = connections[objects.db]
+    qn = connection.ops.quote_name
+    meta = permission_model._meta
+    columns = ", ".join(
+        qn(meta.get_field(name).column)
+        for name in ("content_object", "group", "permission")
+    )
+    written = 0
+    with connection.cursor() as cursor:
+        for lookup, names in grants.items():
+            for name in dict.fromkeys(names):
+                # annotations only, so the SELECT's columns come in this order
+                select, params = (
+                    pairs[lookup]
+                    .values(
+                        grant_object=F("pk"),
+                        grant_group=F(f"{lookup}__auth_group"),
+                        grant_permission=Value(
+                            perms[name], output_field=IntegerField()
+                        ),
+                    )
+                    .query.sql_with_params()
+                )
+                cursor.execute(
+                    f"INSERT INTO {qn(meta.db_table)} ({columns}) {select}", params
+                )
+                written += cursor.rowcount
+    return written
 
 
 def _permission_ids(names: Iterable[str]) -> dict[str, int]:

@@ -96,6 +96,8 @@ def split_units(text: str) -> list[str]:
 
 def parse_work_plan(data: bytes, year: int) -> ParseResult:
     """Read and check every row; nothing is written here."""
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
     result = ParseResult()
     try:
         wb = load_workbook_safely(
@@ -109,9 +111,12 @@ def parse_work_plan(data: bytes, year: int) -> ParseResult:
         return result
     try:
         ws = wb.worksheets[0]
-        rows = ws.iter_rows()
+        # values, not cells (no ReadOnlyCell per cell): with
+        # data_only=False a formula comes as its text "=…" or as an ArrayFormula
+        # or DataTableFormula
+        rows = ws.iter_rows(values_only=True)
         header_row = next(rows, None)
-        headers = [_text(c.value) for c in header_row or []]
+        headers = [_text(v) for v in header_row or []]
         while headers and not headers[-1]:
             headers.pop()
         missing = [c for c in COLUMNS[:5] if c not in headers]
@@ -132,20 +137,16 @@ def parse_work_plan(data: bytes, year: int) -> ParseResult:
         seen: dict[tuple[str, int], int] = {}
         seqs: dict[str, int] = {}
         lookups = _Lookups()
-        for number, cells in enumerate(rows, start=2):
+        for number, line in enumerate(rows, start=2):
             if number - 1 > max_rows:
                 result.errors.append(_("文件超过 %(n)d 行的限制。") % {"n": max_rows})
                 break
-            cells = list(cells)
             values = {}
             formula = False
             for name, i in index.items():
-                cell = cells[i] if i < len(cells) else None
-                if cell is None:
-                    values[name] = None
-                    continue
-                if getattr(cell, "data_type", None) == "f" or (
-                    isinstance(cell.value, str) and cell.value.startswith("=")
+                value = line[i] if i < len(line) else None
+                if (isinstance(value, str) and value.startswith("=")) or isinstance(
+                    value, ArrayFormula | DataTableFormula
                 ):
                     result.errors.append(
                         _(
@@ -154,7 +155,7 @@ def parse_work_plan(data: bytes, year: int) -> ParseResult:
                         % {"row": number, "col": name}
                     )
                     formula = True
-                values[name] = cell.value
+                values[name] = value
             if formula:
                 continue
             if all(_text(v) == "" for v in values.values()):
@@ -210,14 +211,27 @@ class _Lookups:
         for name, unit in sorted(entries, key=lambda e: (e[1].order, e[1].pk)):
             self.names.setdefault(name, unit)
         self._duties: dict[tuple[str, int], tuple[int, int]] | None = None
+        self._spellings: dict[str, Unit | None] = {}
+        self._dues: dict[tuple[str, int], date | None] = {}
 
     def unit(self, text: str) -> Unit | None:
+        if text in self._spellings:
+            return self._spellings[text]
         name = normalize_unit_name(text)
         if name not in self.names:
             # Variants (金台区司法局 for 区司法局) go through the one resolver;
             # the answer is kept, so each distinct spelling costs its queries once.
             self.names[name] = Unit.objects.members().resolve(name)
+        self._spellings[text] = self.names[name]
         return self.names[name]
+
+    def due(self, value, year: int) -> date | None:
+        """``parse_due``, once per distinct text (a plan repeats 2027年6月底)."""
+        if not isinstance(value, str):
+            return parse_due(value, year)
+        if (value, year) not in self._dues:
+            self._dues[value, year] = parse_due(value, year)
+        return self._dues[value, year]
 
     def duty(self, unit_code: str, number: int) -> tuple[int, int] | None:
         """(pk, unit_id) of the clause ``<UNIT CODE>-<number>``, case-insensitive."""
@@ -274,7 +288,7 @@ def _parse_row(
         else:
             co_units.setdefault(unit.pk, unit)
     raw_due = values.get("完成时限")
-    due = parse_due(raw_due, year)
+    due = lookups.due(raw_due, year)
     if due is None:
         if _text(raw_due):
             error(
