@@ -3,8 +3,7 @@
 Object permissions are granted to a unit's auth group, never to single people, so
 a liaison who changes unit changes what they see by changing groups. Apps call
 ``set_unit_grants`` from their services when they assign or reassign work, and
-``bulk_grant_units`` or ``grant_units_from_query`` when they create many objects at
-once (plan import).
+``grant_units_from_query`` when they create many objects at once (plan import).
 """
 
 from __future__ import annotations
@@ -64,57 +63,17 @@ def set_unit_grants(obj: models.Model, grants: Mapping[Unit, Iterable[str]]) -> 
     )
 
 
-def bulk_grant_units(
-    model: type[models.Model],
-    grants: Iterable[tuple[models.Model, Mapping[Unit, Iterable[str]]]],
-    *,
-    batch_size: int | None = None,
-) -> int:
-    """Write, for many new objects of ``model`` at once, what ``set_unit_grants``
-    would write for each ``(obj, {unit: permissions})`` pair.
-
-    For objects that hold no grants yet (just created, as in a bulk import):
-    nothing is read or removed, and a grant that already exists is an
-    IntegrityError rather than a silent skip. Permissions and unit groups are
-    resolved once for the whole batch, and the rows go in with one
-    ``bulk_create``. Returns the number of rows written.
-    """
-    permission_model = _group_permission_model(model)
-    pairs = [(obj, dict(unit_perms)) for obj, unit_perms in grants]
-    names = {
-        name for _obj, unit_perms in pairs for ps in unit_perms.values() for name in ps
-    }
-    perms = _permission_ids(names)
-    groups: dict[int, int] = {}
-    rows = []
-    for obj, unit_perms in pairs:
-        for unit, perm_names in unit_perms.items():
-            if unit.pk not in groups:
-                # the id alone: reading unit.auth_group would cost a query a unit
-                groups[unit.pk] = unit.auth_group_id or unit_group(unit).pk
-            for name in dict.fromkeys(perm_names):
-                rows.append(
-                    permission_model(
-                        content_object_id=obj.pk,
-                        group_id=groups[unit.pk],
-                        permission_id=perms[name],
-                    )
-                )
-    permission_model.objects.bulk_create(rows, batch_size=batch_size)
-    return len(rows)
-
-
 def grant_units_from_query(
     objects: QuerySet, grants: Mapping[str, Iterable[str]]
 ) -> int:
-    """Write, for every object of ``objects`` at once, what ``bulk_grant_units``
-    writes: ``grants`` maps a lookup from the object to a unit (``"lead_unit"``,
+    """Write, for every object of ``objects`` at once, what ``set_unit_grants``
+    would write for each: ``grants`` maps a lookup from the object to a unit (``"lead_unit"``,
     ``"co_unit_links__unit"``) to the permissions that unit's group gets on it.
 
     One ``INSERT … SELECT`` per lookup and permission, so no Python object is
-    built per row (a 10,000-row plan import writes 50,000 grants). As for
-    ``bulk_grant_units``: for objects holding none of these grants yet (an
-    existing one is an IntegrityError); an object with no unit through a lookup
+    built per row (a 10,000-row plan import writes 50,000 grants). For objects
+    holding none of these grants yet (new ones; an existing grant is an
+    IntegrityError, nothing is read or removed); an object with no unit through a lookup
     gets nothing from it; units without a group get one first. Returns the
     number of rows written.
     """
