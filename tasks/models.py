@@ -221,6 +221,8 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["status", "due_on"], name="task_status_due"),
             models.Index(fields=["lead_unit", "status"], name="task_lead_status"),
+            # the default order: a unit's first page walks it and stops early
+            models.Index(fields=["due_on", "code"], name="task_due_code"),
         ]
 
     def __str__(self) -> str:
