@@ -96,3 +96,25 @@ class DeployCheckTests(SimpleTestCase):
         )
         self.assertNotEqual(done.returncode, 0)
         self.assertIn("SECRET_KEY must be set", done.stderr)
+
+    def test_a_developer_shell_runs_manage_py_in_debug_mode(self) -> None:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"JINWEI_TESTING", "DEBUG", "SECRET_KEY"}
+        }
+        done = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "manage.py"),
+                "shell",
+                "-c",
+                "from django.conf import settings; print(settings.DEBUG)",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(done.stdout.split()[-1], "True")
