@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
 
-from jinwei_ip.lib.forms import PortalForm
+from jinwei_ip.lib.forms import PortalForm, set_plain_choices
 from meetings.models import Meeting
 from members.models import Unit
 
@@ -42,6 +42,10 @@ class DashboardFilterForm(PortalForm):
         choices and the dashboard rows)."""
         super().__init__(*args, **kwargs)
         self.units = {u.code: u for u in units}
+        set_plain_choices(
+            self.fields["meeting"],
+            self.fields["meeting"].queryset.values_list("pk", "title"),
+        )
         self.fields["unit"].choices = [("", _l("全部成员单位"))] + [
             (u.code, u.name) for u in units
         ]

@@ -34,6 +34,14 @@ def style_widgets(form: forms.BaseForm) -> None:
         widget.attrs["class"] = f"{existing} {css}".strip()
 
 
+def set_plain_choices(field: forms.ModelChoiceField, pairs) -> None:
+    """Render a model choice field's options from ``(value, label)`` pairs (a
+    ``values_list`` queryset, read when the field is rendered) instead of one
+    model instance per option; cleaning still goes through the field's queryset."""
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = lambda: [*empty, *pairs]
+
+
 class WidgetRenderer(BaseRenderer):
     """Django's own form and widget templates through Jinja2, anything else
     (the admin's widgets, a project template) through Django templates.
