@@ -272,6 +272,11 @@ class Task(models.Model):
         value = getattr(self, "light_value", None)
         return value or self.light_on(timezone.localdate())
 
+    def get_status_display(self) -> str:
+        # Django's generated version builds a dict of every choice (and makes it
+        # hashable) on each call, ~80 µs; lists show it for every row.
+        return str(self.Status(self.status).label)
+
     @property
     def light_label(self) -> str:
         return str(self.Light(self.light).label)
