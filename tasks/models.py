@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +66,26 @@ class TaskQuerySet(models.QuerySet):
             return self.all()
         return self.filter(
             pk__in=granted_object_ids(TaskGroupObjectPermission, user, "view_task")
+        )
+
+    def with_source_title(self) -> TaskQuerySet:
+        """Annotate ``source_title``: the meeting's title for a decided matter's
+        task, the plan's for a work-plan item (two one-row subqueries, which the
+        database plans far faster than four more joins)."""
+        decision = self.model._meta.get_field("decision").related_model
+        return self.annotate(
+            source_title=Coalesce(
+                models.Subquery(
+                    decision.objects.filter(pk=models.OuterRef("decision_id"))
+                    .order_by()
+                    .values("minutes__meeting__title")[:1]
+                ),
+                models.Subquery(
+                    WorkPlan.objects.filter(pk=models.OuterRef("plan_id"))
+                    .order_by()
+                    .values("title")[:1]
+                ),
+            )
         )
 
     def by_urgency(self) -> TaskQuerySet:
