@@ -12,9 +12,11 @@ to the unit's auth group by the task services only:
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from meetings.models import Decision
 from members.access import has_object_perm, may_view
 from members.models import User
 
@@ -28,9 +30,13 @@ LEAD = "tasks.lead_task"
 def get_task_for(user: User, pk: int, perm: str | None = None) -> Task:
     """The task if ``user`` may see it (else 404); with ``perm``, also require that
     object permission (else 403)."""
+    # Two small queries rather than one of eight joined tables: PostgreSQL spent
+    # ~2.7 ms choosing that join order for a single row, on every task page.
     task = get_object_or_404(
         Task.objects.select_related(
-            "lead_unit", "decision__minutes__meeting", "plan", "signed_by", "closed_by"
+            "lead_unit", "plan", "signed_by", "closed_by"
+        ).prefetch_related(
+            Prefetch("decision", Decision.objects.select_related("minutes__meeting"))
         ),
         pk=pk,
     )
