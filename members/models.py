@@ -377,9 +377,11 @@ def granted_object_ids(
     app_label = permission_model._meta.get_field(
         "content_object"
     ).related_model._meta.app_label
-    permission = Permission.objects.filter(
-        content_type__app_label=app_label, codename=codename
-    ).values("pk")[:1]
+    permission = (
+        Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        .order_by()  # Permission's default order joins django_content_type again
+        .values("pk")[:1]
+    )
     return permission_model.objects.filter(
         group_id__in=user.group_ids(), permission_id=models.Subquery(permission)
     ).values("content_object_id")
