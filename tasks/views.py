@@ -236,16 +236,6 @@ def task_export(request: HttpRequest) -> HttpResponse:
 # --- the task page ---------------------------------------------------------
 
 
-def _reuse_my_unit(user: User, units: list[Unit]) -> None:
-    """The page header names the person's unit (``my_unit``), which for a unit's
-    account is one of the task's units, already loaded: hand that one to the
-    user object instead of loading it again."""
-    if user.is_unit_member:
-        mine = next((u for u in units if u.pk == user.unit_id), None)
-        if mine is not None:
-            user.unit = mine
-
-
 @require_GET
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk)
@@ -265,7 +255,6 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     actions = task_actions(request.user, task)
     user = request.user
-    _reuse_my_unit(user, [task.lead_unit, *(link.unit for link in co_links)])
     return render(
         request,
         "tasks/task_detail.html",
