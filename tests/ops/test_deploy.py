@@ -81,40 +81,30 @@ class DeployCheckTests(SimpleTestCase):
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertEqual(done.stdout.split()[-8:], ["True"] * 7 + ["False"])
 
-    def test_no_secret_key_no_start(self) -> None:
+    def manage_in_bare_shell(self, *args: str, **extra_env: str):
+        """manage.py in a shell without the suite's DEBUG, SECRET_KEY and
+        JINWEI_TESTING (plus ``extra_env``)."""
         env = {
             k: v
             for k, v in os.environ.items()
             if k not in {"JINWEI_TESTING", "DEBUG", "SECRET_KEY"}
         }
-        done = subprocess.run(
-            [sys.executable, str(ROOT / "manage.py"), "check"],
-            env={**env, "DEBUG": "0"},
+        return subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *args],
+            env={**env, **extra_env},
             capture_output=True,
             text=True,
             cwd=ROOT,
         )
+
+    def test_no_secret_key_no_start(self) -> None:
+        done = self.manage_in_bare_shell("check", DEBUG="0")
         self.assertNotEqual(done.returncode, 0)
         self.assertIn("SECRET_KEY must be set", done.stderr)
 
     def test_a_developer_shell_runs_manage_py_in_debug_mode(self) -> None:
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in {"JINWEI_TESTING", "DEBUG", "SECRET_KEY"}
-        }
-        done = subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "manage.py"),
-                "shell",
-                "-c",
-                "from django.conf import settings; print(settings.DEBUG)",
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
+        done = self.manage_in_bare_shell(
+            "shell", "-c", "from django.conf import settings; print(settings.DEBUG)"
         )
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertEqual(done.stdout.split()[-1], "True")
