@@ -331,8 +331,13 @@ def restore_media(media_root: Path, folder: Path) -> None:
                 shutil.rmtree(child)
             else:
                 child.unlink()
-        # Members were checked above; the "data" filter refuses anything else odd.
-        tar.extractall(media_root, members=members, filter="data")
+        # Members were checked above (plain files and folders, no absolute or
+        # ".." paths); where Python has it (3.11.4+; Debian 12 ships 3.11.2), the
+        # "data" filter also refuses anything else odd.
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(media_root, members=members, filter="data")
+        else:
+            tar.extractall(media_root, members=members)
 
 
 def restore(

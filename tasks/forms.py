@@ -21,7 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from duties.models import DutyClause
-from jinwei_ip.lib.forms import PortalForm, PortalModelForm, set_plain_choices
+from jinwei_ip.lib.forms import (
+    PlainSelect,
+    PortalForm,
+    PortalModelForm,
+    set_plain_choices,
+)
 from meetings.models import Meeting
 from members.models import Unit, User
 
@@ -355,11 +360,13 @@ class TaskFilterForm(PortalForm):
         label=_l("灯"),
         required=False,
         choices=[("", _l("全部灯色")), *Task.Light.choices],
+        widget=PlainSelect,
     )
     status = forms.ChoiceField(
         label=_l("状态"),
         required=False,
         choices=[("", _l("全部状态")), ("open", _l("未销号")), *Task.Status.choices],
+        widget=PlainSelect,
     )
     unit = forms.ModelChoiceField(
         label=_l("单位"),
@@ -367,14 +374,18 @@ class TaskFilterForm(PortalForm):
         required=False,
         empty_label=_l("全部单位"),
         to_field_name="code",
+        widget=PlainSelect,
     )
     meeting = forms.ModelChoiceField(
         label=_l("来源会议"),
         queryset=Meeting.objects.all(),
         required=False,
         empty_label=_l("全部来源"),
+        widget=PlainSelect,
     )
-    year = forms.ChoiceField(label=_l("年度"), required=False, choices=year_choices)
+    year = forms.ChoiceField(
+        label=_l("年度"), required=False, choices=year_choices, widget=PlainSelect
+    )
     due_from = forms.DateField(
         label=_l("时限自"),
         required=False,

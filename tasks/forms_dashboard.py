@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
 
-from jinwei_ip.lib.forms import PortalForm, set_plain_choices
+from jinwei_ip.lib.forms import PlainSelect, PortalForm, set_plain_choices
 from meetings.models import Meeting
 from members.models import Unit
 
@@ -26,7 +26,9 @@ def _all_years():
 
 
 class DashboardFilterForm(PortalForm):
-    year = forms.ChoiceField(label=_l("年度"), required=False, choices=_all_years)
+    year = forms.ChoiceField(
+        label=_l("年度"), required=False, choices=_all_years, widget=PlainSelect
+    )
     meeting = forms.ModelChoiceField(
         label=_l("来源会议"),
         queryset=Meeting.objects.filter(minutes__decisions__tasks__isnull=False)
@@ -34,8 +36,9 @@ class DashboardFilterForm(PortalForm):
         .order_by("-starts_at"),
         required=False,
         empty_label=_l("全部来源"),
+        widget=PlainSelect,
     )
-    unit = forms.ChoiceField(label=_l("单位"), required=False)
+    unit = forms.ChoiceField(label=_l("单位"), required=False, widget=PlainSelect)
 
     def __init__(self, *args, units: list[Unit], **kwargs) -> None:
         """``units``: the member units, already read by the view (one query for the

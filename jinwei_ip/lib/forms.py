@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2
+from django.forms.utils import flatatt
 from django.template import TemplateDoesNotExist
+from django.utils.html import format_html, format_html_join
 
 
 class PortalForm(forms.Form):
@@ -40,6 +42,37 @@ def set_plain_choices(field: forms.ModelChoiceField, pairs) -> None:
     model instance per option; cleaning still goes through the field's queryset."""
     empty = [("", field.empty_label)] if field.empty_label is not None else []
     field.choices = lambda: [*empty, *pairs]
+
+
+class PlainSelect(forms.Select):
+    """A single-choice ``<select>`` of flat (value, label) options, written out in
+    Python.
+
+    Django builds a dict of attributes per option and renders one template per
+    option: the task list's filter bar (five selects, 120 meetings) took ~15 ms of
+    a ~75 ms page on the bench data even through Jinja2, this ~1 ms. The markup is
+    the same as ``forms.Select``'s (tests/ops/test_renderer.py compares them).
+    Grouped choices fall back to Django's rendering.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = list(self.choices)
+        if any(isinstance(label, (list, tuple)) for _value, label in choices):
+            return super().render(name, value, attrs, renderer)
+        selected = set(self.format_value(value))
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        options, chosen = [], False
+        for option_value, label in choices:
+            option_value = "" if option_value is None else str(option_value)
+            is_selected = not chosen and option_value in selected
+            chosen = chosen or is_selected
+            options.append((option_value, " selected" if is_selected else "", label))
+        return format_html(
+            "<select{}>{}</select>",
+            flatatt(final_attrs),
+            format_html_join("", '<option value="{}"{}>{}</option>', options),
+        )
 
 
 class WidgetRenderer(BaseRenderer):

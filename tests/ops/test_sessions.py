@@ -20,7 +20,9 @@ class IdleTimeoutTests(PortalTestCase):
     def test_settings(self) -> None:
         self.assertLessEqual(settings.SESSION_COOKIE_AGE, 30 * 60)
         self.assertFalse(settings.SESSION_SAVE_EVERY_REQUEST)
-        self.assertIn("jinwei_ip.lib.security.SessionRefreshMiddleware", settings.MIDDLEWARE)
+        self.assertIn(
+            "jinwei_ip.lib.security.SessionRefreshMiddleware", settings.MIDDLEWARE
+        )
         self.assertTrue(settings.SESSION_EXPIRE_AT_BROWSER_CLOSE)
         self.assertTrue(settings.SESSION_COOKIE_HTTPONLY)
         self.assertEqual(settings.SESSION_ENGINE, "django.contrib.sessions.backends.db")
