@@ -76,8 +76,11 @@ def main() -> None:
 
     admin_registered = Task in admin.site._registry
     pages = [
+        # counted on every request (as when its minute in the cache is over) ...
         ("dashboard", "office", url("dashboard:index")),
         ("dashboard", "leader", url("dashboard:index")),
+        # ... and within the minute (settings.DASHBOARD_CACHE_SECONDS)
+        ("dashboard, from the cache", "leader", url("dashboard:index")),
         ("task list", "office", url("tasks:list")),
         ("task list", "liaison", url("tasks:list")),
         ("task list, open, page 20", "office", (url("tasks:list") or "") + "?page=20"),
@@ -95,7 +98,13 @@ def main() -> None:
     ]
     who = {"office": office, "leader": leader, "liaison": liaison}
     rows, data = [], []
+    from django.conf import settings
+
+    cache_seconds = settings.DASHBOARD_CACHE_SECONDS
     for label, role, page_url in pages:
+        settings.DASHBOARD_CACHE_SECONDS = (
+            cache_seconds if label.endswith("from the cache") else 0
+        )
         if not page_url or page_url.startswith("?"):
             rows.append([label, role, "—", "—", "—", "—", "not available yet"])
             continue

@@ -244,6 +244,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Task lights: how many working days before a deadline a task turns yellow.
 TASK_WARNING_WORKDAYS = int(os.environ.get("TASK_WARNING_WORKDAYS", "5"))
 
+# The leaders' dashboard is rendered once a minute per filter and language and
+# served from the cache in between (its figures are at most this old, and the page
+# says when they were counted). 0 turns it off; tests run with 0 unless they test it.
+DASHBOARD_CACHE_SECONDS = int(
+    os.environ.get("DASHBOARD_CACHE_SECONDS", "0" if TESTING else "60")
+)
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache"

@@ -8,12 +8,21 @@ only the office drafts, edits, issues or discards them. Objects come through
 
 from __future__ import annotations
 
+import hashlib
+import json
+
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -54,14 +63,47 @@ def _selection(
     )
 
 
-@require_GET
-def index(request: HttpRequest) -> HttpResponse:
-    require_overseer(request.user)
+FILTER_PARAMS = ("year", "meeting", "unit")
+
+
+def _body_key(request: HttpRequest) -> str:
+    """One cached dashboard per filter, day and language (nothing on the page
+    depends on who looks at it: the office and the leaders see the same)."""
+    raw = json.dumps(
+        [
+            [request.GET.getlist(name) for name in FILTER_PARAMS],
+            dashboard.today().isoformat(),
+            get_language(),
+        ]
+    )
+    return "dashboard-body:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _render_body(request: HttpRequest, seconds: int) -> str:
     units = dashboard.member_units()
     form, selection = _selection(request, units)
     context = dashboard.dashboard(selection, units=units)
-    context["form"] = form
-    return render(request, "tasks/dashboard.html", context)
+    context.update(
+        form=form, counted_at=timezone.localtime(), cache_seconds=seconds
+    )
+    # Rendered without the request, so nothing personal can end up in the cache.
+    return render_to_string("tasks/_dashboard_body.html", context)
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """The figures are counted at most once a minute per filter (settings.
+    DASHBOARD_CACHE_SECONDS): the dashboard was the slowest page under load
+    (bench/README.md), and a watch screen does not need them fresher."""
+    require_overseer(request.user)
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    key = _body_key(request)
+    body = cache.get(key) if seconds else None
+    if body is None:
+        body = _render_body(request, seconds)
+        if seconds:
+            cache.set(key, body, seconds)
+    return render(request, "tasks/dashboard.html", {"body": mark_safe(body)})
 
 
 # --- bulletins -------------------------------------------------------------

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -48,6 +52,58 @@ class DashboardPermissionTests(PortalTestCase):
     def test_plenary_warning(self) -> None:
         response = self.get_as(self.leader, DASHBOARD)
         self.assertContains(response, "尚未召开或计划全体会议")
+
+
+@override_settings(DASHBOARD_CACHE_SECONDS=60)
+class DashboardCacheTests(PortalTestCase):
+    """The dashboard is counted once a minute per filter and served from the
+    cache in between; the page says when it was counted."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        cache.clear()
+        self.addCleanup(cache.clear)
+
+    def body(self, user, url=DASHBOARD) -> tuple[str, int]:
+        self.client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        html = response.content.decode()
+        main = re.search(r'<main id="main".*?</main>', html, re.S).group(0)
+        return main, len(ctx.captured_queries)
+
+    def test_second_look_within_the_minute_comes_from_the_cache(self) -> None:
+        factories.bulk_tasks(self.cast, 3)
+        first, counted = self.body(self.leader)
+        self.assertIn("每分钟更新", first)
+        factories.bulk_tasks(self.cast, 6, start=3)
+        again, served = self.body(self.office)  # the same page for the office
+        self.assertEqual(again, first)
+        self.assertLess(served, counted - 5)
+        cache.clear()  # the minute is over
+        fresh, _queries = self.body(self.office)
+        self.assertNotEqual(fresh, first)
+
+    def test_each_filter_is_counted_on_its_own(self) -> None:
+        factories.bulk_tasks(self.cast, 3)
+        this_year, _queries = self.body(self.leader)
+        unit_url = DASHBOARD + f"?year=&unit={self.unit_a.code}"
+        unit, counted = self.body(self.leader, unit_url)
+        self.assertNotEqual(unit, this_year)
+        self.assertGreater(counted, 10)
+        self.assertEqual(self.body(self.deputy, unit_url)[0], unit)
+
+    def test_units_still_get_404_when_it_is_cached(self) -> None:
+        self.body(self.leader)
+        self.assertEqual(self.get_as(self.liaison_a, DASHBOARD).status_code, 404)
+
+    @override_settings(DASHBOARD_CACHE_SECONDS=0)
+    def test_off_counts_every_time(self) -> None:
+        first, _queries = self.body(self.leader)
+        self.assertNotIn("每分钟更新", first)
+        factories.bulk_tasks(self.cast, 3)
+        self.assertNotEqual(self.body(self.leader)[0], first)
 
 
 class ScorecardVisibilityTests(PortalTestCase):
