@@ -337,7 +337,7 @@ def restore_media(media_root: Path, folder: Path) -> None:
         if hasattr(tarfile, "data_filter"):
             tar.extractall(media_root, members=members, filter="data")
         else:
-            tar.extractall(media_root, members=members)
+            tar.extractall(media_root, members=members)  # noqa: S202 checked above
 
 
 def restore(

@@ -21,7 +21,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -83,9 +82,7 @@ def _render_body(request: HttpRequest, seconds: int) -> str:
     units = dashboard.member_units()
     form, selection = _selection(request, units)
     context = dashboard.dashboard(selection, units=units)
-    context.update(
-        form=form, counted_at=timezone.localtime(), cache_seconds=seconds
-    )
+    context.update(form=form, counted_at=timezone.localtime(), cache_seconds=seconds)
     # Rendered without the request, so nothing personal can end up in the cache.
     return render_to_string("tasks/_dashboard_body.html", context)
 
@@ -103,7 +100,8 @@ def index(request: HttpRequest) -> HttpResponse:
         body = _render_body(request, seconds)
         if seconds:
             cache.set(key, body, seconds)
-    return render(request, "tasks/dashboard.html", {"body": mark_safe(body)})
+    # render_to_string gives a SafeString, and the cache keeps its type.
+    return render(request, "tasks/dashboard.html", {"body": body})
 
 
 # --- bulletins -------------------------------------------------------------

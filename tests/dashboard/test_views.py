@@ -80,6 +80,7 @@ class DashboardCacheTests(PortalTestCase):
         factories.bulk_tasks(self.cast, 6, start=3)
         again, served = self.body(self.office)  # the same page for the office
         self.assertEqual(again, first)
+        self.assertIn('<div class="page-head">', again)  # markup, not escaped text
         self.assertLess(served, counted - 5)
         cache.clear()  # the minute is over
         fresh, _queries = self.body(self.office)
