@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -337,6 +339,19 @@ def unit_figures_and_totals(
 def total_figures(qs: QuerySet[Task], day: date) -> Figures:
     """The same figures over a whole queryset (one query)."""
     return Figures.from_row(_annotated(qs, day).aggregate(**_figure_aggregates(day)))
+
+
+def year_totals(day: date) -> Figures:
+    """The year's totals for the office's and leaders' home pages, counted at most
+    once per ``settings.DASHBOARD_CACHE_SECONDS`` like the dashboard itself."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    key = f"dashboard-year-totals:{day.isoformat()}"
+    totals = cache.get(key) if seconds else None
+    if totals is None:
+        totals = total_figures(selected_tasks(Selection(year=day.year)), day)
+        if seconds:
+            cache.set(key, totals, seconds)
+    return totals
 
 
 # --- lists -----------------------------------------------------------------

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django import template
+from django.conf import settings
 
 from members.access import may_view_unit_private
 from members.models import Unit
@@ -18,16 +19,16 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def overseer_summary(context) -> dict[str, Any] | None:
     """Key figures of the current year for the office's and leaders' home pages
-    (the plenary rule is shown there by the meetings app). Three queries."""
+    (the plenary rule is shown there by the meetings app). The figures are the
+    dashboard's, counted at most once a minute; one query for the latest bulletin."""
     user = context["request"].user
     if not user.is_authenticated or not user.sees_everything:
         return None
     day = dashboard.today()
-    selection = dashboard.Selection(year=day.year)
-    totals = dashboard.total_figures(dashboard.selected_tasks(selection), day)
     return {
         "day": day,
-        "totals": totals,
+        "totals": dashboard.year_totals(day),
+        "cached": bool(settings.DASHBOARD_CACHE_SECONDS),
         "latest": Bulletin.objects.filter(status=Bulletin.Status.ISSUED).first(),
     }
 

@@ -95,6 +95,21 @@ class DashboardCacheTests(PortalTestCase):
         self.assertGreater(counted, 10)
         self.assertEqual(self.body(self.deputy, unit_url)[0], unit)
 
+    def test_home_figures_share_the_minute(self) -> None:
+        factories.bulk_tasks(self.cast, 3)
+        home = reverse("home")
+
+        def led(user) -> str:
+            html = self.get_as(user, home).content.decode()
+            self.assertIn("每分钟更新", html)
+            return re.search(r'data-figure="led">(\d+)<', html).group(1)
+
+        first = led(self.office)
+        factories.bulk_tasks(self.cast, 6, start=3)
+        self.assertEqual(led(self.leader), first)
+        cache.clear()
+        self.assertEqual(int(led(self.leader)), int(first) + 6)
+
     def test_units_still_get_404_when_it_is_cached(self) -> None:
         self.body(self.leader)
         self.assertEqual(self.get_as(self.liaison_a, DASHBOARD).status_code, 404)
