@@ -148,9 +148,22 @@ def filtered_tasks(user: User, params) -> tuple[TaskFilterForm, QuerySet[Task]]:
     return form, qs.by_urgency()
 
 
+LIST_FIELDS = (
+    "code",
+    "title",
+    "lead_unit_id",
+    "due_on",
+    "original_due_on",
+    "status",
+    "progress",
+)
+
+
 @require_GET
 def task_list(request: HttpRequest) -> HttpResponse:
     form, qs = filtered_tasks(request.user, request.GET)
+    # Only the columns a row shows: model building was a third of the list's time.
+    qs = qs.only(*LIST_FIELDS)
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
