@@ -114,7 +114,7 @@ def machine() -> dict[str, str]:
         "nproc": str(os.cpu_count()),
         "ram": ram,
         "os": f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(),
+        "python": f"{platform.python_version()} ({sys.base_prefix}/bin/python3)",
         "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 

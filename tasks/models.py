@@ -319,6 +319,11 @@ class Task(models.Model):
     def is_extended(self) -> bool:
         return self.due_on != self.original_due_on
 
+    def co_unit_names(self) -> str:
+        """The co-units' names as the ledger writes them (区司法局、区教体局); with
+        ``co_unit_links`` prefetched with their units, no query."""
+        return "、".join(link.unit.name for link in self.co_unit_links.all())
+
 
 class TaskUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Task, on_delete=models.CASCADE)

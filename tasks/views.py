@@ -210,7 +210,7 @@ def ledger_rows(qs: QuerySet[Task]) -> list[list]:
                 task.code,
                 subject,
                 task.lead_unit.name,
-                "、".join(link.unit.name for link in task.co_unit_links.all()),
+                task.co_unit_names(),
                 due,
                 task.latest_lead_text or "",
                 task.get_status_display(),

@@ -74,6 +74,40 @@ class LightTests(PortalTestCase):
             "grey",
         )
 
+    def test_by_urgency_red_yellow_green_grey_then_deadline(self):
+        today = date(2026, 6, 1)  # Monday
+        recent = aware(today - timedelta(days=2))
+        stale = aware(today - timedelta(days=40))
+        specs = [  # (due, status, last activity) in the expected order
+            (date(2026, 5, 20), Task.Status.SIGNED, recent),  # red
+            (date(2026, 5, 29), Task.Status.ASSIGNED, recent),  # red
+            (date(2026, 6, 3), Task.Status.SIGNED, recent),  # yellow: deadline near
+            (date(2026, 8, 1), Task.Status.IN_PROGRESS, stale),  # yellow: no activity
+            (date(2026, 7, 1), Task.Status.SIGNED, recent),  # green
+            (date(2026, 9, 1), Task.Status.SIGNED, recent),  # green
+            (date(2026, 4, 1), Task.Status.CLOSED, recent),  # grey, however late
+        ]
+        tasks = [self.task] + [
+            make_task(by=self.office, lead=self.unit_a) for _ in specs[1:]
+        ]
+        for task, (due, status, active) in zip(tasks, specs, strict=True):
+            Task.objects.filter(pk=task.pk).update(
+                due_on=due, status=status, last_activity_at=active
+            )
+        ordered = Task.objects.with_light(today).by_urgency()
+        self.assertEqual(
+            list(ordered.values_list("pk", "light_value", "light_rank")),
+            [
+                (t.pk, light, rank)
+                for t, (light, rank) in zip(
+                    tasks,
+                    [("red", 0), ("red", 0), ("yellow", 1), ("yellow", 1)]
+                    + [("green", 2), ("green", 2), ("grey", 3)],
+                    strict=True,
+                )
+            ],
+        )
+
     def test_no_activity_for_30_days_is_yellow(self):
         today = date(2026, 6, 1)
         self.assertEqual(
