@@ -101,8 +101,15 @@ class LightTests(PortalTestCase):
                 (t.pk, light, rank)
                 for t, (light, rank) in zip(
                     tasks,
-                    [("red", 0), ("red", 0), ("yellow", 1), ("yellow", 1)]
-                    + [("green", 2), ("green", 2), ("grey", 3)],
+                    [
+                        ("red", 0),
+                        ("red", 0),
+                        ("yellow", 1),
+                        ("yellow", 1),
+                        ("green", 2),
+                        ("green", 2),
+                        ("grey", 3),
+                    ],
                     strict=True,
                 )
             ],
