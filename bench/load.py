@@ -85,6 +85,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8105)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--threads", type=int, default=1, help="gthread worker threads (1: sync)"
+    )
+    parser.add_argument(
         "--think", default="1,3", help="seconds between clicks: min,max"
     )
     parser.add_argument("--name", default="load", help="results section name")
@@ -107,6 +110,13 @@ def main() -> None:
             "jinwei_ip.wsgi",
             "--workers",
             str(args.workers),
+            *(
+                # keep-alive longer than any think time: gthread closes idle
+                # connections after 2 s, and locust's next click met a reset
+                ["--threads", str(args.threads), "--keep-alive", "30"]
+                if args.threads > 1
+                else []
+            ),
             "--bind",
             f"127.0.0.1:{args.port}",
             "--access-logfile",
