@@ -102,6 +102,8 @@ def main() -> None:
     env = bench_env()
     env["BENCH_TASKS_FILE"] = str(people)
     env["BENCH_THINK"] = args.think
+    # As docs/DEPLOY.md sets it up on one server: one cache for both workers.
+    env.setdefault("CACHE_DIR", str(tmp / "cache"))
     think = "–".join(args.think.split(","))
     venv_bin = Path(sys.executable).parent
     gunicorn = subprocess.Popen(
@@ -205,7 +207,7 @@ def main() -> None:
     body = (
         f"{database_version()}; {data_size()}. gunicorn, {args.workers} sync workers, "
         f"127.0.0.1:{args.port}; locust {args.users} users (one more each second, each logging in "
-        f"once; statistics reset when all {args.users} are in), then {args.seconds} s measured, {think} s think time; DEBUG off, sessions in the database. Load average "
+        f"once; statistics reset when all {args.users} are in), then {args.seconds} s measured, {think} s think time; DEBUG off, sessions in the database, one cache folder for both workers (CACHE_DIR). Load average "
         f"(1 min) {load_before:.2f} before, {load_after:.2f} after the run.\n\n"
         + table(["request", "count", "req/s", "median ms", "p95 ms", "errors"], rows)
         + f"\n\nThroughput {total['rps']:.1f} req/s overall. Worst per-page p95 "

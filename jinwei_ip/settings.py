@@ -251,14 +251,29 @@ DASHBOARD_CACHE_SECONDS = int(
     os.environ.get("DASHBOARD_CACHE_SECONDS", "0" if TESTING else "60")
 )
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
-        if not os.environ.get("CACHE_URL")
-        else "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ.get("CACHE_URL", "jinwei-ip"),
+if os.environ.get("CACHE_URL"):
+    # Several app servers: one Redis for all of them.
+    _cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["CACHE_URL"],
     }
-}
+elif os.environ.get("CACHE_DIR"):
+    # One server, several gunicorn workers: a folder on its disk that every worker
+    # shares, so the rate limits count across workers and the dashboard is counted
+    # once a minute for all of them (with per-process memory each worker counts
+    # alone). A folder the service account cannot write makes ``check --deploy``
+    # fail: Django's FileBasedCache creates it when the cache is first set up.
+    _cache = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ["CACHE_DIR"],
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+else:
+    _cache = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "jinwei-ip",
+    }
+CACHES = {"default": _cache}
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,12 @@
-"""``check --deploy`` is clean with production settings."""
+"""``check --deploy`` is clean with production settings; the cache settings."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from io import StringIO
 from pathlib import Path
 
@@ -108,3 +110,71 @@ class DeployCheckTests(SimpleTestCase):
         )
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertEqual(done.stdout.split()[-1], "True")
+
+
+class CacheSettingsTests(SimpleTestCase):
+    """CACHE_URL: Redis for several servers; CACHE_DIR: one folder the workers of
+    one server share; neither: memory of each process (a demo)."""
+
+    def settings_in_a_shell(self, **extra_env: str) -> subprocess.CompletedProcess:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"JINWEI_TESTING", "CACHE_URL", "CACHE_DIR"}
+        }
+        code = (
+            "from django.conf import settings as s; from django.core.cache import cache;"
+            "print(s.CACHES['default']['BACKEND']); cache.set('k', 41);"
+            "print(cache.incr('k'))"
+        )
+        return subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
+            env={**env, "DEBUG": "1", **extra_env},
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+
+    def test_cache_dir_is_one_cache_for_every_process(self) -> None:
+        folder = tempfile.mkdtemp(prefix="jinwei-cache-")
+        self.addCleanup(shutil.rmtree, folder, True)
+        first = self.settings_in_a_shell(CACHE_DIR=folder)
+        self.assertEqual(first.returncode, 0, first.stderr)
+        self.assertEqual(
+            first.stdout.split()[-2:],
+            ["django.core.cache.backends.filebased.FileBasedCache", "42"],
+        )
+        # Another process (another gunicorn worker) reads what the first wrote.
+        code = "from django.core.cache import cache; print(cache.get('k'))"
+        env = {k: v for k, v in os.environ.items() if k != "JINWEI_TESTING"}
+        second = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
+            env={**env, "DEBUG": "1", "CACHE_DIR": folder},
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        self.assertEqual(second.stdout.split()[-1], "42", second.stderr)
+
+    def test_without_either_each_process_has_its_own(self) -> None:
+        done = self.settings_in_a_shell()
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("LocMemCache", done.stdout)
+
+    def test_check_deploy_refuses_a_folder_it_cannot_write(self) -> None:
+        folder = tempfile.mkdtemp(prefix="jinwei-cache-")
+        self.addCleanup(shutil.rmtree, folder, True)
+        blocker = Path(folder) / "not-a-folder"
+        blocker.write_text("x")
+        env = {k: v for k, v in os.environ.items() if k != "JINWEI_TESTING"}
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "check", "--deploy"],
+            env={**env, "DEBUG": "1", "CACHE_DIR": str(blocker / "cache")},
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        # Django's FileBasedCache makes its folder when the cache is first set up,
+        # so ``check --deploy`` (as DEPLOY.md runs it) fails and names the folder.
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn(str(blocker / "cache"), done.stderr)
