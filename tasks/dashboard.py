@@ -20,9 +20,10 @@ The dashboard and the scorecard call the same functions, so their numbers match.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -53,6 +54,8 @@ from meetings.services import plenary_status
 from members.models import Unit
 
 from .models import CoUnit, Extension, ProgressReport, Task, WorkPlan
+
+T = TypeVar("T")
 
 CLOSED = Task.Status.CLOSED
 LIGHTS: list[str] = [
@@ -341,17 +344,26 @@ def total_figures(qs: QuerySet[Task], day: date) -> Figures:
     return Figures.from_row(_annotated(qs, day).aggregate(**_figure_aggregates(day)))
 
 
+def once_a_minute(key: str, count: Callable[[], T]) -> T:
+    """``count()``, or what it gave under ``key`` in the last
+    ``settings.DASHBOARD_CACHE_SECONDS`` (0: counted every time)."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return count()
+    value = cache.get(key)
+    if value is None:
+        value = count()
+        cache.set(key, value, seconds)
+    return value
+
+
 def year_totals(day: date) -> Figures:
     """The year's totals for the office's and leaders' home pages, counted at most
-    once per ``settings.DASHBOARD_CACHE_SECONDS`` like the dashboard itself."""
-    seconds = settings.DASHBOARD_CACHE_SECONDS
-    key = f"dashboard-year-totals:{day.isoformat()}"
-    totals = cache.get(key) if seconds else None
-    if totals is None:
-        totals = total_figures(selected_tasks(Selection(year=day.year)), day)
-        if seconds:
-            cache.set(key, totals, seconds)
-    return totals
+    once a minute like the dashboard itself."""
+    return once_a_minute(
+        f"dashboard-year-totals:{day.isoformat()}",
+        lambda: total_figures(selected_tasks(Selection(year=day.year)), day),
+    )
 
 
 # --- lists -----------------------------------------------------------------

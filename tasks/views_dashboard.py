@@ -13,7 +13,6 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -94,12 +93,9 @@ def index(request: HttpRequest) -> HttpResponse:
     (bench/README.md), and a watch screen does not need them fresher."""
     require_overseer(request.user)
     seconds = settings.DASHBOARD_CACHE_SECONDS
-    key = _body_key(request)
-    body = cache.get(key) if seconds else None
-    if body is None:
-        body = _render_body(request, seconds)
-        if seconds:
-            cache.set(key, body, seconds)
+    body = dashboard.once_a_minute(
+        _body_key(request), lambda: _render_body(request, seconds)
+    )
     # render_to_string gives a SafeString, and the cache keeps its type.
     return render(request, "tasks/dashboard.html", {"body": body})
 
