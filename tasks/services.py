@@ -18,7 +18,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import (
     CharField,
     Expression,
@@ -763,7 +763,16 @@ def work_plan_import(*, plan: WorkPlan, rows: Sequence[dict], by: User) -> list[
                 created_by=by,
             )
         )
-    Task.objects.bulk_create(tasks, batch_size=IMPORT_BATCH)
+    try:
+        Task.objects.bulk_create(tasks, batch_size=IMPORT_BATCH)
+    except IntegrityError as error:
+        # The codes were chosen from the codes taken when the import began; a task
+        # given one of them since (by someone else, at the same moment) breaks the
+        # unique code, the only constraint these rows can break (they all carry a
+        # plan, at 0 %). The whole import rolls back with the atomic block.
+        raise ValidationError(
+            _("导入时有他人交办了编号相同的任务，未写入任何数据，请重新确认导入。")
+        ) from error
     # Below, rows as tuples or INSERT … SELECT over the new tasks: one model
     # instance per derived row (80,000 for 10,000 tasks) was most of the import.
     _import_rows(
@@ -814,21 +823,25 @@ def work_plan_import(*, plan: WorkPlan, rows: Sequence[dict], by: User) -> list[
     # by someone else meanwhile could fall in that range; the row counts then
     # differ and nothing is written (rather than a list of 10,000 ids, sent and
     # parsed again for every statement).
+    # Such a task already has its grants, so the grant rows written for it again
+    # break the grants' unique constraint: the same error, not a 500.
+    raced = _("导入时有他人向本计划交办了任务，未写入任何数据，请重新确认导入。")
     ids = [task.pk for task in tasks]
     new = Task.objects.filter(plan=plan, pk__range=(min(ids), max(ids)))
-    histories = _import_history(new, by=by, reason=_("交办"), when=now)
-    # As _grant(): the lead unit leads, co-units view and report.
-    grants = grant_units_from_query(
-        new, {"lead_unit": LEAD_PERMS, "co_unit_links__unit": CO_PERMS}
-    )
+    try:
+        histories = _import_history(new, by=by, reason=_("交办"), when=now)
+        # As _grant(): the lead unit leads, co-units view and report.
+        grants = grant_units_from_query(
+            new, {"lead_unit": LEAD_PERMS, "co_unit_links__unit": CO_PERMS}
+        )
+    except IntegrityError as error:
+        raise ValidationError(raced) from error
     co_links = sum(len(co) for _lead, co, _duties in checked)
     if (histories, grants) != (
         len(tasks),
         len(tasks) * len(LEAD_PERMS) + co_links * len(CO_PERMS),
     ):
-        raise ValidationError(
-            _("导入时有他人向本计划交办了任务，未写入任何数据，请重新确认导入。")
-        )
+        raise ValidationError(raced)
     units = {unit for lead, co, _duties in checked for unit in (lead, *co)}
     notify(
         unit_people(units),

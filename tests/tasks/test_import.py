@@ -6,6 +6,7 @@ from __future__ import annotations
 import zipfile
 from datetime import date
 from io import BytesIO
+from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -229,6 +230,21 @@ class ImportPageTests(PortalTestCase):
         self.assertEqual(self.get_as(self.liaison_a, self.url).status_code, 403)
         self.assertEqual(self.get_as(self.office, self.url).status_code, 200)
         self.assertEqual(self.get_as(self.office, self.confirm).status_code, 405)
+
+
+def assign_other(plan, *, code: str) -> Task:
+    """A task someone else assigns to ``plan`` while an import runs."""
+    unit = Unit.objects.get(name="区财政局")
+    return services.task_assign(
+        plan=plan,
+        lead=unit,
+        due=date(2026, 8, 31),
+        title="他人交办的任务",
+        description="",
+        by=plan.created_by,
+        code=code,
+        notify_units=False,
+    )
 
 
 class BulkImportTests(PortalTestCase):
@@ -481,6 +497,64 @@ class BulkImportTests(PortalTestCase):
             ],
         )
         self.assertFalse(Task.objects.exists())
+        self.assertFalse(TaskEvent.objects.exists())
+
+    def test_task_assigned_to_the_plan_meanwhile_writes_nothing(self):
+        """The history and grants are written for the plan's tasks in the range of
+        the new ids. A task that someone else assigns to the same plan while the
+        import runs can take an id inside that range (PostgreSQL hands out ids
+        across concurrent inserts); the import must then refuse, not give the
+        other task a second history row and this import's grants."""
+        rows = self.rows(self.LINES)
+        plan = work_plan(self.office)
+        real_bulk_create = Task.objects.bulk_create
+
+        def interleaved(objs, **kwargs):
+            # first row, then someone else's task for the same plan, then the rest
+            real_bulk_create(objs[:1], **kwargs)
+            assign_other(plan, code="2026-计划-他人")
+            real_bulk_create(objs[1:], **kwargs)
+            return objs
+
+        with (
+            mock.patch.object(Task.objects, "bulk_create", side_effect=interleaved),
+            self.assertRaises(ValidationError) as caught,
+        ):
+            services.work_plan_import(plan=plan, rows=rows, by=self.office)
+        self.assertEqual(
+            caught.exception.messages,
+            ["导入时有他人向本计划交办了任务，未写入任何数据，请重新确认导入。"],
+        )
+        # all or nothing: no imported task, event or grant is left behind
+        self.assertFalse(
+            Task.objects.filter(title__in=[r["title"] for r in rows]).exists()
+        )
+        self.assertFalse(TaskEvent.objects.exists())
+        self.assertFalse(TaskGroupObjectPermission.objects.exists())
+
+    def test_code_taken_meanwhile_writes_nothing(self):
+        """The codes are chosen when the import begins; a task given one of them by
+        someone else before the rows are written is a Chinese error, not a 500."""
+        rows = self.rows(self.LINES)
+        plan = work_plan(self.office)
+        real_bulk_create = Task.objects.bulk_create
+
+        def code_taken(objs, **kwargs):
+            assign_other(plan, code=objs[1].code)
+            return real_bulk_create(objs, **kwargs)
+
+        with (
+            mock.patch.object(Task.objects, "bulk_create", side_effect=code_taken),
+            self.assertRaises(ValidationError) as caught,
+        ):
+            services.work_plan_import(plan=plan, rows=rows, by=self.office)
+        self.assertEqual(
+            caught.exception.messages,
+            ["导入时有他人交办了编号相同的任务，未写入任何数据，请重新确认导入。"],
+        )
+        self.assertFalse(
+            Task.objects.filter(title__in=[r["title"] for r in rows]).exists()
+        )
         self.assertFalse(TaskEvent.objects.exists())
 
     def test_confirm_after_lead_unit_left_the_group_shows_error(self):
