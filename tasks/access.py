@@ -102,12 +102,22 @@ def task_actions(user: User, task: Task) -> dict[str, bool]:
     is_open = task.status != Task.Status.CLOSED
     office = user.is_office
     S = Task.Status
+    # While the office reviews a closure request the lead unit's side is frozen:
+    # no new report, no correction, no extension until the task is returned.
+    in_review = task.status == S.CLOSURE_REQUESTED
+    workable = task.status in (S.SIGNED, S.IN_PROGRESS, S.RETURNED)
     return {
         "sign": is_lead and task.status == S.ASSIGNED,
         "acknowledge": may_report and not is_lead and is_open,
-        "report": may_report and is_open and task.status != S.ASSIGNED,
-        "closure": is_lead and task.status in (S.SIGNED, S.IN_PROGRESS, S.RETURNED),
-        "extension": is_lead and is_open,
+        "report": may_report
+        and is_open
+        and task.status != S.ASSIGNED
+        and not (is_lead and in_review),
+        "edit_reports": is_open and not in_review,
+        # 申请销号 once the lead's report says the task is done (services check it)
+        "closure": is_lead and workable and task.progress == 100,
+        "closure_later": is_lead and workable and task.progress < 100,
+        "extension": is_lead and is_open and not in_review,
         "decide_extension": user.sees_everything and is_open,
         "return": office and task.status in (S.IN_PROGRESS, S.CLOSURE_REQUESTED),
         "close": office and task.status == S.CLOSURE_REQUESTED,

@@ -502,6 +502,7 @@ class TaskEvent(models.Model):
         ASSIGNED = "assigned", _("交办")
         REASSIGNED = "reassigned", _("调整承办单位")
         SIGNED = "signed", _("签收")
+        ACKNOWLEDGED = "acknowledged", _("确认收到")
         REPORTED = "reported", _("报送进展")
         EXTENSION_REQUESTED = "extension_requested", _("申请延期")
         EXTENSION_APPROVED = "extension_approved", _("批准延期")

@@ -347,13 +347,7 @@ def task_sign(*, task: Task, by: User) -> Task:
         if link.acknowledged_at is None:
             link.acknowledged_at = timezone.now()
             link.save(update_fields=["acknowledged_at"])
-            _event(
-                task,
-                TaskEvent.Kind.SIGNED,
-                by,
-                unit=unit,
-                note=_("配合单位确认收到"),
-            )
+            _event(task, TaskEvent.Kind.ACKNOWLEDGED, by, unit=unit)
         return task
     task = _claim(task, statuses=[S.ASSIGNED])
     now = timezone.now()
@@ -364,6 +358,25 @@ def task_sign(*, task: Task, by: User) -> Task:
     _save(task, by, _("签收"))
     _event(task, TaskEvent.Kind.SIGNED, by, unit=unit)
     return task
+
+
+def _lead_report_refusals() -> dict[str, str]:
+    return {
+        S.ASSIGNED: _("请先签收任务，再报送进展。"),
+        S.CLOSURE_REQUESTED: _(
+            "已申请销号，等待办公室审核；如需补充请待退回后再报送。"
+        ),
+        S.CLOSED: _("任务已销号。"),
+    }
+
+
+def report_refusal(task: Task, *, is_lead: bool) -> str:
+    """Why a unit cannot report on the task now ("" when it can): what
+    progress_report_file refuses, for the report page to say before the form is
+    filled in."""
+    if is_lead:
+        return _lead_report_refusals().get(task.status, "")
+    return _("任务已销号。") if task.status == S.CLOSED else ""
 
 
 @transaction.atomic
@@ -383,13 +396,7 @@ def progress_report_file(
         task = _claim(
             task,
             statuses=[S.SIGNED, S.IN_PROGRESS, S.RETURNED],
-            refusals={
-                S.ASSIGNED: _("请先签收任务，再报送进展。"),
-                S.CLOSURE_REQUESTED: _(
-                    "已申请销号，等待办公室审核；如需补充请待退回后再报送。"
-                ),
-                S.CLOSED: _("任务已销号。"),
-            },
+            refusals=_lead_report_refusals(),
         )
         task.status = S.IN_PROGRESS
         task.progress = percent
@@ -437,14 +444,28 @@ def progress_report_file(
     return report
 
 
+def report_edit_refusal(status: str) -> str:
+    """Why a task's reports cannot be corrected in this status ("" when they can);
+    the task page hides the 修改 links for the same reason."""
+    if status == S.CLOSED:
+        return _("任务已销号，进展报告不能再修改。")
+    if status == S.CLOSURE_REQUESTED:
+        return _("已申请销号，办公室审核期间进展报告不能修改；如需修改请待退回后再改。")
+    return ""
+
+
 @transaction.atomic
 def progress_report_edit(
     *, report: ProgressReport, by: User, text: str, percent: int, version: int
 ) -> ProgressReport:
-    """The reporting unit corrects its report while the task is open."""
+    """The reporting unit corrects its report while the task is open and not
+    under the office's closure review (what the office verifies must not change
+    under it; a return reopens the reports)."""
     qs = ProgressReport.objects.filter(pk=report.pk, edit_version=version)
-    if report.task.status == S.CLOSED:
-        raise ValidationError(_("任务已销号，进展报告不能再修改。"))
+    status = Task.objects.filter(pk=report.task_id).values_list("status", flat=True)
+    refusal = report_edit_refusal(status.get())
+    if refusal:
+        raise ValidationError(refusal)
     if not qs.update(edit_version=F("edit_version") + 1):
         current = ProgressReport.objects.get(pk=report.pk)
         raise StaleEdit(
@@ -502,6 +523,12 @@ def closure_request(*, task: Task, by: User, note: str = "") -> Task:
             % {"units": "、".join(missing)}
         )
     task = _claim(task, statuses=[S.SIGNED, S.IN_PROGRESS, S.RETURNED])
+    if task.progress < 100:
+        # 申请销号 says the task is done: the lead's report must say so first.
+        raise ValidationError(
+            _("总体进度为 %(p)d%%，请先报送办结情况（完成进度 100%%）再申请销号。")
+            % {"p": task.progress}
+        )
     now = timezone.now()
     task.status = S.CLOSURE_REQUESTED
     task.closure_requested_at = now
@@ -603,6 +630,36 @@ def task_close(*, task: Task, by: User, note: str = "") -> Task:
 # --- extensions ------------------------------------------------------------
 
 
+def _extension_refusals() -> dict[str, str]:
+    return {
+        S.CLOSED: _("任务已销号。"),
+        S.CLOSURE_REQUESTED: _(
+            "已申请销号，等待办公室审核；如需延期请待退回后再申请。"
+        ),
+    }
+
+
+def extension_refusal(task: Task) -> str:
+    """Why the lead unit cannot ask for an extension now ("" when it can), for the
+    extension page to say before the form is filled in."""
+    if task.status in _extension_refusals():
+        return _extension_refusals()[task.status]
+    if task.extensions.filter(status=Extension.Status.PENDING).exists():
+        return _("已有一项延期申请待审批。")
+    return ""
+
+
+def extension_latest(due: date) -> date:
+    """The latest date one extension of a task due on ``due`` may ask for: the same
+    day a year later (28 February for 29 February). A task that needs longer is no
+    longer the decided matter it was and is re-assigned instead; the cap also stops
+    a mistyped year (2099 for 2029) from being approved unread."""
+    try:
+        return due.replace(year=due.year + 1)
+    except ValueError:
+        return due.replace(year=due.year + 1, day=28)
+
+
 @transaction.atomic
 def extension_request(
     *, task: Task, by: User, reason: str, new_due_on: date
@@ -611,12 +668,27 @@ def extension_request(
     unit = _unit_of(by)
     if unit.pk != task.lead_unit_id:
         raise ValidationError(_("只有牵头单位可以申请延期。"))
-    task = _claim(task, statuses=[s for s in S.values if s != S.CLOSED])
+    task = _claim(
+        task,
+        statuses=[s for s in S.values if s not in (S.CLOSED, S.CLOSURE_REQUESTED)],
+        refusals=_extension_refusals(),
+    )
     if new_due_on <= task.due_on:
         raise ValidationError(
             {
                 "new_due_on": _("申请延至的日期必须晚于现行时限 %(d)s。")
                 % {"d": task.due_on}
+            }
+        )
+    latest = extension_latest(task.due_on)
+    if new_due_on > latest:
+        raise ValidationError(
+            {
+                "new_due_on": _(
+                    "一次延期最长一年：申请延至的日期不能晚于 %(d)s；"
+                    "确需更长时间的，请与办公室商定后重新交办。"
+                )
+                % {"d": latest}
             }
         )
     if task.extensions.filter(status=Extension.Status.PENDING).exists():

@@ -481,6 +481,11 @@ def task_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 def task_report(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk, perm=REPORT)
+    is_lead = may(request.user, LEAD, task)
+    refusal = services.report_refusal(task, is_lead=is_lead)
+    if refusal:
+        messages.info(request, refusal)
+        return redirect(task)
     form = ProgressReportForm(
         request.POST or None,
         request.FILES or None,
@@ -500,8 +505,15 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("进展已报送。"))
+            if is_lead and data["percent"] < task.progress:
+                messages.warning(
+                    request,
+                    _(
+                        "本次报送的总体进度 %(new)d%% 低于此前的 %(old)d%%，任务进度已按本次更新。"
+                    )
+                    % {"new": data["percent"], "old": task.progress},
+                )
             return redirect(task)
-    is_lead = may(request.user, LEAD, task)
     co_latest = []
     if is_lead:
         for link in task.co_unit_links.select_related("unit"):
@@ -518,6 +530,10 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk, edit=True)
+    refusal = services.report_edit_refusal(report.task.status)
+    if refusal:
+        messages.info(request, refusal)
+        return redirect(report)
     form = ProgressReportEditForm(
         request.POST or None,
         initial={
@@ -569,6 +585,10 @@ def task_closure(request: HttpRequest, pk: int) -> HttpResponse:
 
 def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk, perm=LEAD)
+    refusal = services.extension_refusal(task)
+    if refusal:
+        messages.info(request, refusal)
+        return redirect(task)
     form = ExtensionRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -583,7 +603,15 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("延期申请已提交，等待审批。"))
             return redirect(task)
-    return render(request, "tasks/extension_form.html", {"task": task, "form": form})
+    return render(
+        request,
+        "tasks/extension_form.html",
+        {
+            "task": task,
+            "form": form,
+            "latest": services.extension_latest(task.due_on),
+        },
+    )
 
 
 # --- office and leader actions --------------------------------------------

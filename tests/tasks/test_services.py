@@ -133,6 +133,16 @@ class LifecycleTests(PortalTestCase):
             task=self.task, by=self.liaison_b, text="资金已拨付", percent=100
         )
         self.assertEqual(self.refresh().progress, 60)  # co-unit's part only
+        # 申请销号 says the task is done: at 60 % it is refused, nothing changes.
+        with self.assertRaisesMessage(
+            ValidationError,
+            "总体进度为 60%，请先报送办结情况（完成进度 100%）再申请销号。",
+        ):
+            services.closure_request(task=self.task, by=self.liaison_a)
+        self.assertEqual(self.refresh().status, Task.Status.IN_PROGRESS)
+        services.progress_report_file(
+            task=self.task, by=self.liaison_a, text="全部完成", percent=100
+        )
         services.closure_request(task=self.task, by=self.liaison_a)
         self.assertEqual(self.refresh().status, Task.Status.CLOSURE_REQUESTED)
         with self.captureOnCommitCallbacks(execute=True):
@@ -154,7 +164,8 @@ class LifecycleTests(PortalTestCase):
             [
                 "assigned",
                 "signed",
-                "signed",
+                "acknowledged",
+                "reported",
                 "reported",
                 "reported",
                 "closure_requested",

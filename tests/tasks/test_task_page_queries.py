@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from tasks import services
 from tasks.models import Extension, ProgressReport, Task
+from tasks.timeline import build_timeline
 from tests.base import PortalTestCase
 
 from .factories import make_task, pdf
@@ -105,7 +106,7 @@ class TaskPageQueryTests(PortalTestCase):
         response, small, _ = self.page(user)
         self.assertContains(response, "第一次总体进展：已制定执法方案。")
         titles = [entry.title for entry in response.context["timeline"]]
-        self.assertEqual(titles, ["交办", "签收", "签收", "报送进展"])
+        self.assertEqual(titles, ["交办", "签收", "确认收到", "报送进展"])
         self.grow()
         response, large, ctx = self.page(user)
         queries = "\n".join(q["sql"] for q in ctx.captured_queries)
@@ -164,6 +165,13 @@ class TaskPageQueryTests(PortalTestCase):
         lead, _, _ = self.page(self.liaison_a)
         self.assertTrue(lead.context["actions"]["is_lead"])
         self.assertTrue(lead.context["actions"]["report"])
+        # at 70 % the lead is told what closure needs, and gets no closure button
+        self.assertNotContains(lead, reverse("tasks:closure", args=[self.task.pk]))
+        self.assertContains(
+            lead, "总体进度 70%：报送办结情况（完成进度 100%）后可申请销号。"
+        )
+        self.report(self.liaison_a, "第五次总体进展：全部完成。", 100)
+        lead, _, _ = self.page(self.liaison_a)
         self.assertContains(lead, reverse("tasks:closure", args=[self.task.pk]))
         co, _, _ = self.page(self.liaison_b)
         self.assertFalse(co.context["actions"]["is_lead"])
@@ -174,3 +182,40 @@ class TaskPageQueryTests(PortalTestCase):
         self.assertTrue(office.context["actions"]["decide_extension"])
         self.client.force_login(self.outsider)
         self.assertEqual(self.client.get(self.url).status_code, 404)
+
+
+class TimelineMatchTests(PortalTestCase):
+    def test_a_correction_moments_after_filing_joins_its_own_event(self):
+        """The correction's history lies between the 报送进展 and 修改 events; it
+        belongs to the 修改 that follows it, even when the 报送进展 before it is
+        nearer in time (as on a busy server)."""
+        task = make_task(by=self.office, lead=self.unit_a, co=[self.unit_b])
+        services.task_sign(task=task, by=self.liaison_a)
+        report = services.progress_report_file(
+            task=task, by=self.liaison_b, text="配合部分：已审计。", percent=80
+        )
+        services.progress_report_edit(
+            report=report,
+            by=self.liaison_b,
+            text="配合部分：已审计完毕。",
+            percent=90,
+            version=report.edit_version,
+        )
+        edit = report.history.filter(history_type="~").get()
+        stamp = edit.history_date
+        # the filing's event 1 ms before the correction, the correction's 50 ms after
+        task.events.filter(kind="reported").update(
+            created_at=stamp - timedelta(milliseconds=1)
+        )
+        task.events.filter(kind="edited").update(
+            created_at=stamp + timedelta(milliseconds=50)
+        )
+        timeline = build_timeline(Task.objects.get(pk=task.pk))
+        by_title = {entry.title: entry for entry in timeline}
+        self.assertIn(
+            "进展报告·完成进度（%）", [c.label for c in by_title["修改"].changes]
+        )
+        self.assertNotIn(
+            "进展报告·完成进度（%）",
+            [c.label for c in by_title["报送进展"].changes if c.old != "—"],
+        )
