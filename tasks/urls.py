@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import views, views_ledger
 
 app_name = "tasks"
 
 urlpatterns = [
     path("", views.task_list, name="list"),
     path("export.xlsx", views.task_export, name="export"),
+    path("export.pdf", views_ledger.task_export_pdf, name="export_pdf"),
     path("<int:pk>/", views.task_detail, name="detail"),
     path("<int:pk>/edit/", views.task_edit, name="edit"),
     path("<int:pk>/reassign/", views.task_reassign, name="reassign"),
