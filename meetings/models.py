@@ -394,6 +394,11 @@ class Minutes(models.Model):
         blank=True,
     )
     issued_at = models.DateTimeField(_("印发时间"), null=True, blank=True)
+    # What the issued document showed from the live meeting (the 出席/请假/列席
+    # lists, the distribution line, the mark and issuer), written by
+    # ``services.minutes_issue`` so later changes to attendance or units do not
+    # alter issued minutes. Empty for drafts, which show the live meeting.
+    snapshot = models.JSONField(_("印发时的会议信息"), default=dict, editable=False)
     edit_version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
@@ -430,10 +435,24 @@ class Minutes(models.Model):
 
     @property
     def is_superseded(self) -> bool:
+        """A correction (draft or issued) has been started from this version."""
         try:
             return self.superseded_by is not None
         except Minutes.DoesNotExist:
             return False
+
+    @property
+    def is_replaced(self) -> bool:
+        """An issued correction has replaced this version."""
+        try:
+            return self.superseded_by.status == Minutes.Status.ISSUED
+        except Minutes.DoesNotExist:
+            return False
+
+    @property
+    def is_current(self) -> bool:
+        """The issued version in force: its decided matters may become tasks."""
+        return self.is_frozen and not self.is_replaced
 
     def may_be_approved_by(self, user) -> bool:
         """The convener approves: the 组长, or the 副组长 for a meeting he convened by

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from jinwei_ip.lib.pdf import mark_font_size, render_pdf
 
-from .models import Attendance, Minutes
+from .models import Attendance, Meeting, Minutes
 
 NUMERALS = "零一二三四五六七八九"
 
@@ -32,40 +32,87 @@ def chinese_date(day) -> str:
 
 
 def _person_label(a: Attendance) -> str:
+    """One person as printed in the lists: "区司法局 蒋平", "区政府副区长 王建华".
+
+    A title naming the group's own office ("领导小组办公室…") is printed without
+    the member unit that houses the office: "领导小组办公室 陈静"."""
     unit = a.unit.name if a.unit_id else ""
     title = a.title_at_meeting
     if title and unit and title.startswith(unit):
         # "区司法局分管负责同志" → "区司法局 蒋平": the unit and the name, as printed.
         title = ""
-    text = f"{unit}{title}{a.person.name}" if (unit or title) else a.person.name
+    if title.startswith(GROUP_OFFICE):
+        unit, title = "", GROUP_OFFICE
+    head = f"{unit}{title}"
+    text = f"{head} {a.person.name}" if head else a.person.name
     if a.substitute_id:
         text += _("（%(name)s代）") % {"name": a.substitute.name}
     return text
 
 
-def name_lists(minutes: Minutes) -> list[tuple[str, str]]:
+GROUP_OFFICE = "领导小组办公室"
+LIST_ORDER = (
+    Attendance.Status.PRESENT,
+    Attendance.Status.ABSENT,
+    Attendance.Status.OBSERVER,
+)
+
+
+def _live_name_lists(meeting: Meeting) -> list[dict]:
     groups: dict[str, list[str]] = {s: [] for s in Attendance.Status.values}
-    for a in minutes.meeting.attendance.select_related(
-        "person", "unit", "substitute"
-    ).order_by("unit__order", "id"):
-        groups[a.status].append(_person_label(a))
-    out = []
-    for status in (
-        Attendance.Status.PRESENT,
-        Attendance.Status.ABSENT,
-        Attendance.Status.OBSERVER,
+    for a in meeting.attendance.select_related("person", "unit", "substitute").order_by(
+        "unit__order", "id"
     ):
-        if groups[status]:
-            out.append(
-                (str(Attendance.Status(status).label), "、".join(groups[status]))
-            )
-    return out
+        groups[a.status].append(_person_label(a))
+    return [
+        {"status": status, "names": "、".join(groups[status])}
+        for status in LIST_ORDER
+        if groups[status]
+    ]
+
+
+def _live_distribution(meeting: Meeting) -> str:
+    if meeting.is_plenary:
+        return _("分送：领导小组组长、副组长，各成员单位。")
+    return _("分送：领导小组组长、副组长，%(units)s。") % {
+        "units": "、".join(u.name for u in meeting.units.all()) or _("各成员单位")
+    }
+
+
+def document_facts(minutes: Minutes) -> dict:
+    """What the document takes from the meeting, read live: the mark, the issuer,
+    the 出席/请假/列席 lists (by status, names as printed) and the distribution
+    line. ``minutes_issue`` stores this as the minutes' snapshot."""
+    meeting = minutes.meeting
+    group = meeting.group
+    return {
+        "mark": f"{group.name}纪要",
+        "issuer": _("%(group)s办公室") % {"group": group.name},
+        "name_lists": _live_name_lists(meeting),
+        "distribution": _live_distribution(meeting),
+    }
+
+
+def shown_facts(minutes: Minutes) -> dict:
+    """The snapshot for issued minutes (frozen), the live meeting for drafts."""
+    if minutes.is_frozen and minutes.snapshot:
+        return minutes.snapshot
+    return document_facts(minutes)
+
+
+def name_lists(minutes: Minutes, facts: dict | None = None) -> list[tuple[str, str]]:
+    """``[("出席", "…、…"), ("请假", …), ("列席", …)]`` as the document prints them."""
+    facts = facts if facts is not None else shown_facts(minutes)
+    return [
+        (str(Attendance.Status(row["status"]).label), row["names"])
+        for row in facts["name_lists"]
+    ]
 
 
 def minutes_context(minutes: Minutes) -> dict:
     meeting = minutes.meeting
-    group = meeting.group
-    mark = f"{group.name}纪要"
+    facts = shown_facts(minutes)
+    mark = facts["mark"]
     day = (
         timezone.localtime(minutes.issued_at).date()
         if minutes.issued_at
@@ -87,18 +134,16 @@ def minutes_context(minutes: Minutes) -> dict:
         "meeting": meeting,
         "mark": mark,
         "mark_size": mark_font_size(mark),
-        "issuer": _("%(group)s办公室") % {"group": group.name},
+        "issuer": facts["issuer"],
         "date_label": chinese_date(day),
         "printed_label": _("%(date)s印发") % {"date": chinese_date(day)},
         "decisions": decisions,
         "decisions_intro": _("会议议定以下事项："),
-        "name_lists": name_lists(minutes),
-        "distribution": _("分送：领导小组组长、副组长，各成员单位。")
-        if meeting.is_plenary
-        else _("分送：领导小组组长、副组长，%(units)s。")
-        % {"units": "、".join(u.name for u in meeting.units.all()) or _("各成员单位")},
+        "name_lists": name_lists(minutes, facts),
+        "distribution": facts["distribution"],
         "correction_note": correction_note,
-        "draft_label": _("草稿 · %(status)s · 未印发")
+        # "草稿 · 未印发", "待审批 · 未印发", "已审批 · 未印发".
+        "draft_label": _("%(status)s · 未印发")
         % {"status": minutes.get_status_display()},
     }
 

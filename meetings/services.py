@@ -13,16 +13,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from members.grants import set_unit_grants
 from members.models import LeadingGroup, Person, Unit, User
 
 from .models import Attendance, Decision, Meeting, Minutes, Topic
+from .pdf import document_facts
 
 VIEW_MEETING = "meetings.view_meeting"
 VIEW_MINUTES = "meetings.read_minutes"
@@ -633,6 +635,11 @@ def minutes_issue(*, minutes: Minutes, by: User) -> Minutes:
     minutes.issue_number = (top or 0) + 1
     minutes.issued_by = by
     minutes.issued_at = timezone.now()
+    # Freeze what the document shows from the meeting: attendance and units stay
+    # editable, the issued minutes do not change with them. In the document's
+    # language, whoever issues.
+    with translation.override(settings.LANGUAGE_CODE):
+        minutes.snapshot = document_facts(minutes)
     minutes.edit_version += 1
     _reason(minutes, _("印发 %(label)s") % {"label": minutes.issue_label})
     minutes.save()

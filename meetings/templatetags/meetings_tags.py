@@ -7,6 +7,7 @@ from django import template
 from django.utils.html import format_html
 
 from meetings.models import Meeting, Minutes
+from meetings.pdf import shown_facts
 from meetings.services import PlenaryStatus
 from meetings.services import plenary_status as _plenary_status
 
@@ -73,3 +74,10 @@ def minutes_badge(minutes: Minutes) -> str:
         MINUTES_CLASS.get(minutes.status, "text-bg-light"),
         minutes.get_status_display(),
     )
+
+
+@register.simple_tag
+def minutes_facts(minutes: Minutes) -> dict:
+    """``{% minutes_facts minutes as facts %}``: the mark, issuer and distribution
+    line the minutes show: frozen at issue for issued minutes, live for drafts."""
+    return shown_facts(minutes)
