@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jinwei_ip.lib.forms import PortalForm
+from jinwei_ip.lib.forms import DateInput, PortalForm
 
 from .models import Person
 
@@ -18,7 +18,7 @@ class PositionAssignForm(PortalForm):
     start_on = forms.DateField(
         label=_("任职起始日期"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     note = forms.CharField(
         label=_("备注（如任免文号）"), max_length=200, required=False

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from duties.models import DutyClause
 from jinwei_ip.lib.forms import (
+    DateInput,
     PlainSelect,
     PortalForm,
     PortalModelForm,
@@ -185,9 +186,7 @@ class TaskAssignForm(PortalForm):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"data-unit-co": ""}),
     )
-    due = forms.DateField(
-        label=_l("完成时限"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due = forms.DateField(label=_l("完成时限"), widget=DateInput())
     duties = DutyField(
         label=_l("依据职责"),
         queryset=duty_choices(),
@@ -218,7 +217,7 @@ class TaskReassignForm(PortalForm):
     )
     due = forms.DateField(
         label=_l("完成时限"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_l("此处调整不是延期：单位申请的延期请在延期申请中审批。"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -294,9 +293,7 @@ class WaiveForm(PortalForm):
 
 
 class ExtensionRequestForm(PortalForm):
-    new_due_on = forms.DateField(
-        label=_l("申请延至"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    new_due_on = forms.DateField(label=_l("申请延至"), widget=DateInput())
     reason = forms.CharField(
         label=_l("延期理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -344,7 +341,7 @@ class WorkdayOverrideForm(PortalModelForm):
     class Meta:
         model = WorkdayOverride
         fields = ["day", "is_workday", "note"]
-        widgets = {"day": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"day": DateInput()}
 
 
 def year_choices() -> list[tuple[str, str]]:
@@ -389,12 +386,12 @@ class TaskFilterForm(PortalForm):
     due_from = forms.DateField(
         label=_l("时限自"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     due_to = forms.DateField(
         label=_l("时限至"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def __init__(self, *args, user: User, **kwargs) -> None:

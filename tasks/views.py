@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from jinwei_ip.lib.audit import export_event
+from jinwei_ip.lib.ratelimit import limited
 from meetings.models import Decision
 from members.access import require_office, require_overseer
 from members.models import LeadingGroup, Unit, User
@@ -221,20 +223,23 @@ def ledger_rows(qs: QuerySet[Task]) -> list[list]:
 
 
 @require_GET
+@limited("export")
 def task_export(request: HttpRequest) -> HttpResponse:
     """督办台账 as .xlsx for the list's current filter (formula-safe)."""
     from jinwei_ip.lib.xlsx import write_table
 
     _form, qs = filtered_tasks(request.user, request.GET)
     today = timezone.localdate()
+    rows = ledger_rows(qs)
     data = write_table(
         title=_("督办台账"),
         caption=_("金台区知识产权工作协调领导小组督办台账（%(d)s）")
         % {"d": today.isoformat()},
         headers=LEDGER_HEADERS,
-        rows=ledger_rows(qs),
+        rows=rows,
         widths=LEDGER_WIDTHS,
     )
+    export_event(request, "task_ledger_xlsx", count=len(rows))
     response = HttpResponse(
         data,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -709,6 +714,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         handle = evidence.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
+    export_event(request, "evidence", evidence)
     response = FileResponse(
         handle,
         as_attachment=True,
@@ -764,6 +770,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "tasks/plan_detail.html", {"plan": plan, "tasks": tasks})
 
 
+@limited("import", methods=("POST",))
 def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload → preview (nothing written; rows kept in the session) → confirm."""
     require_office(request.user)
@@ -789,6 +796,7 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@limited("import")
 def plan_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     require_office(request.user)
     plan = get_object_or_404(WorkPlan, pk=pk)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,6 +25,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jinwei_ip.lib.audit import export_event
+from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
+from jinwei_ip.lib.ratelimit import limited
 from members.access import require_office, require_overseer
 
 from . import bulletins, dashboard
@@ -37,6 +41,8 @@ from .forms_dashboard import (
 from .models import Bulletin
 
 PER_PAGE = 20
+
+logger = logging.getLogger(__name__)
 
 
 # --- dashboard -------------------------------------------------------------
@@ -252,6 +258,21 @@ def bulletin_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@limited("pdf")
 def bulletin_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = bulletins.get_bulletin_for(request.user, pk)
-    return bulletin_pdf_response(bulletin)
+    try:
+        response = bulletin_pdf_response(bulletin)
+    except CJKFontsMissing:
+        logger.exception("Bulletin PDF: no CJK font on this server")
+        messages.error(
+            request,
+            _(
+                "服务器没有安装中文字体，暂时无法生成 PDF。"
+                "请联系系统管理员安装 Noto CJK 字体：%(cmd)s。"
+            )
+            % {"cmd": INSTALL_HINT},
+        )
+        return redirect(bulletin)
+    export_event(request, "bulletin_pdf", bulletin)
+    return response

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from jinwei_ip.lib.audit import export_event
 from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
-from jinwei_ip.lib.ratelimit import ratelimit
+from jinwei_ip.lib.ratelimit import limited
 
 from . import ledger_pdf
 from .views import filtered_tasks
@@ -33,7 +33,7 @@ def _back_to_ledger(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@ratelimit(key="user", rate="20/m", group="pdf")
+@limited("pdf")
 def task_export_pdf(request: HttpRequest) -> HttpResponse:
     """督办台账 as a PDF for the list's current filter (at most MAX_TASKS rows)."""
     form, qs = filtered_tasks(request.user, request.GET)

@@ -44,6 +44,18 @@ def set_plain_choices(field: forms.ModelChoiceField, pairs) -> None:
     field.choices = lambda: [*empty, *pairs]
 
 
+class DateInput(forms.DateInput):
+    """``<input type="date">``: the browser's date picker takes and gives only
+    ISO dates (YYYY-MM-DD). Django's DateInput would render the active locale's
+    first input format, which for zh-hans is 2027/02/28 — a value the picker
+    rejects, so a pre-filled date showed blank and the required field failed."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class PlainSelect(forms.Select):
     """A single-choice ``<select>`` of flat (value, label) options, written out in
     Python.

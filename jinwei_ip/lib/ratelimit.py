@@ -147,3 +147,19 @@ def ratelimit(
         return wrapped
 
     return decorator
+
+
+# The portal's limits, one per kind of expensive endpoint; views of a kind share
+# the count (a person rendering minutes and bulletins uses one PDF allowance).
+# Generous for a person at work, tight for a script: WeasyPrint needs 0.1–0.7 s
+# of a worker per document, an import parses a whole workbook.
+RATES = {
+    "pdf": "20/m",  # minutes, bulletin and ledger PDFs
+    "export": "30/m",  # the Excel ledger and the calendar download
+    "import": "10/m",  # work-plan uploads and confirmations (POST)
+}
+
+
+def limited(group: str, *, methods: tuple[str, ...] | None = None) -> Callable:
+    """``ratelimit`` per signed-in person at the portal's rate for ``group``."""
+    return ratelimit(key="user", rate=RATES[group], group=group, methods=methods)

@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.test import RequestFactory, override_settings
+from django.test import RequestFactory
 from django.urls import reverse
 
-from jinwei_ip.lib.audit import connect_audit_signals, export_event, log_event
+from jinwei_ip.lib.audit import export_event, log_event
 from members.models import Position
 from tests.base import PortalTestCase
 from tests.cast import PASSWORD
 
 
-def with_audit_middleware() -> list[str]:
-    middleware = list(settings.MIDDLEWARE)
-    if "jinwei_ip.lib.audit.AuditMiddleware" not in middleware:
-        at = middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware")
-        middleware.insert(at + 1, "jinwei_ip.lib.audit.AuditMiddleware")
-    return middleware
-
-
-@override_settings(MIDDLEWARE=with_audit_middleware())
 class AuditLogTests(PortalTestCase):
-    @classmethod
-    def setUpClass(cls) -> None:
-        super().setUpClass()
-        connect_audit_signals()
+    def test_the_middleware_is_installed_after_authentication(self) -> None:
+        middleware = list(settings.MIDDLEWARE)
+        self.assertIn("jinwei_ip.lib.audit.AuditMiddleware", middleware)
+        self.assertGreater(
+            middleware.index("jinwei_ip.lib.audit.AuditMiddleware"),
+            middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware"),
+        )
 
     def test_login_success_and_failure(self) -> None:
         url = reverse("login")

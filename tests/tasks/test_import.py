@@ -11,6 +11,7 @@ from unittest import mock
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -201,6 +202,8 @@ class ImportPageTests(PortalTestCase):
         self.client.post(self.confirm)
         self.assertEqual(Task.objects.count(), 3)
 
+    # many uploads in a row; the import's own limit is tested in tests/ops
+    @override_settings(RATELIMIT_ENABLE=False)
     def test_bad_files_write_nothing(self):
         bad = {
             "wrong headers": xlsx_bytes([GOOD_ROWS[0]], header=["a", "b"]),

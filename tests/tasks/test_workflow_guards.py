@@ -190,3 +190,27 @@ class WorkflowGuardTests(PortalTestCase):
         page = self.get_as(self.liaison_a, self.task.get_absolute_url())
         titles = [entry.title for entry in page.context["timeline"]]
         self.assertEqual(titles, ["交办", "签收", "确认收到"])
+
+
+class DateFieldTests(PortalTestCase):
+    """A pre-filled date reaches the browser's date picker as YYYY-MM-DD: in the
+    zh-hans locale Django would write 2027/02/28, which the picker drops, so the
+    field showed blank and saving said it was required."""
+
+    def test_prefilled_dates_are_iso(self):
+        from members.models import Position
+
+        task = make_task(by=self.office, lead=self.unit_a, due=date(2027, 2, 28))
+        page = self.get_as(self.office, reverse("tasks:reassign", args=[task.pk]))
+        self.assertContains(page, 'type="date"')
+        self.assertContains(page, 'value="2027-02-28"')
+        self.assertNotContains(page, "2027/02/28")
+        position = Position.objects.first()
+        page = self.get_as(
+            self.office, reverse("members:position_assign", args=[position.pk])
+        )
+        self.assertEqual(page.status_code, 200)
+        self.assertNotRegex(page.content.decode(), r'type="date"[^>]*value="\d{4}/')
+        self.assertRegex(
+            page.content.decode(), r'type="date"[^>]*value="\d{4}-\d\d-\d\d"'
+        )
