@@ -54,18 +54,37 @@ def _past(today: date, month: int, day: int, back: int) -> date:
 
 
 def _attend(
-    meeting: Meeting, office: User, absent: dict[str, str], observers: list[str]
+    meeting: Meeting,
+    office: User,
+    absent: dict[str, str | None],
+    observers: list[str],
 ) -> None:
+    """The roster, with ``absent`` (name → substitute's name, or None) on leave
+    and ``observers`` 列席. The office's staff sit in as 领导小组办公室."""
     rows = services.attendance_roster(meeting)
     for row in rows:
         if row.person.name in absent:
             row.status = Attendance.Status.ABSENT
-            row.substitute = _person(absent[row.person.name])
+            substitute = absent[row.person.name]
+            row.substitute = _person(substitute) if substitute else None
     for name in observers:
         person = _person(name)
         if person is not None and all(r.person.pk != person.pk for r in rows):
-            rows.append(AttendanceRow(person=person, status=Attendance.Status.OBSERVER))
+            rows.append(
+                AttendanceRow(
+                    person=person,
+                    status=Attendance.Status.OBSERVER,
+                    title_at_meeting=_observer_title(person),
+                )
+            )
     services.attendance_record(meeting=meeting, rows=rows, by=office)
+
+
+def _observer_title(person: Person) -> str:
+    # "领导小组办公室工作人员" prints as "领导小组办公室 陈静" (meetings.pdf).
+    if person.job_title.startswith("领导小组办公室"):
+        return "领导小组办公室"
+    return person.job_title
 
 
 def _issue(meeting, office, approver, title, narrative, decisions, units) -> None:
@@ -208,7 +227,13 @@ def load() -> None:
                 topic=topic, meeting=meeting, presenter=presenter, by=office
             )
         services.meeting_mark_held(meeting=meeting, by=office)
-        _attend(meeting, office, absent={"张海燕": "孔德明"}, observers=["陈静"])
+        # Convened by the deputy on delegation: the 组长 is on leave, not present.
+        _attend(
+            meeting,
+            office,
+            absent={"王建华": None, "张海燕": "孔德明"},
+            observers=["陈静"],
+        )
         _issue(
             meeting,
             office,

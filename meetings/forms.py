@@ -520,12 +520,14 @@ DecisionFormSet = formset_factory(
 def decision_formset(minutes=None, data=None) -> BaseDecisionFormSet:
     initial = []
     if minutes is not None:
-        for d in minutes.decisions.prefetch_related("suggested_units"):
+        for d in minutes.decisions.prefetch_related("unit_links__unit"):
             initial.append(
                 {
                     "id": d.pk,
                     "text": d.text,
-                    "units_text": "、".join(u.name for u in d.suggested_units.all()),
+                    "units_text": "、".join(
+                        u.name for u in d.suggested_units_in_order()
+                    ),
                     "ORDER": d.number,
                 }
             )

@@ -494,7 +494,12 @@ class Decision(models.Model):
     number = models.PositiveSmallIntegerField(_("序号"))
     text = models.TextField(_("议定事项"))
     suggested_units = models.ManyToManyField(
-        "members.Unit", verbose_name=_("建议承办单位"), related_name="+", blank=True
+        "members.Unit",
+        verbose_name=_("建议承办单位"),
+        through="SuggestedUnit",
+        related_name="+",
+        blank=True,
+        help_text=_("牵头单位在前：第一家为建议牵头单位。"),
     )
     history = HistoricalRecords()
 
@@ -518,3 +523,59 @@ class Decision(models.Model):
     def code(self) -> str:
         """The decided matter's code, e.g. 2026-专题3-4."""
         return f"{self.minutes.meeting.code}-{self.number}"
+
+    def suggested_units_in_order(self) -> list:
+        """The suggested units as the office entered them, the lead first. Uses
+        ``prefetch_related("unit_links__unit")`` when the caller made one."""
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        links = self.unit_links.all()
+        if "unit_links" not in cache:
+            links = links.select_related("unit")
+        return [link.unit for link in links]
+
+    def suggested_lead(self):
+        """The unit meant to lead a task made from this matter, if any."""
+        units = self.suggested_units_in_order()
+        return units[0] if units else None
+
+    def set_suggested_units(self, units) -> None:
+        """Make the suggested units exactly ``units``, in that order."""
+        ordered = list(dict.fromkeys(units))
+        self.unit_links.all().delete()
+        SuggestedUnit.objects.bulk_create(
+            [
+                SuggestedUnit(decision=self, unit=unit, position=n)
+                for n, unit in enumerate(ordered, start=1)
+            ]
+        )
+
+
+class SuggestedUnit(models.Model):
+    """One suggested unit of a decided matter, at its place in the list (1 = lead)."""
+
+    decision = models.ForeignKey(
+        Decision,
+        verbose_name=_("议定事项"),
+        on_delete=models.CASCADE,
+        related_name="unit_links",
+    )
+    unit = models.ForeignKey(
+        "members.Unit",
+        verbose_name=_("单位"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    position = models.PositiveSmallIntegerField(_("顺序"), default=1)
+
+    class Meta:
+        ordering = ["decision", "position", "id"]
+        verbose_name = _("建议承办单位")
+        verbose_name_plural = _("建议承办单位")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "unit"], name="suggested_unit_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision.code} {self.position}. {self.unit}"

@@ -499,7 +499,7 @@ def _save_decisions(minutes: Minutes, decisions: Sequence[DecisionInput]) -> Non
         decision.number = number
         decision.text = item.text.strip()
         decision.save()
-        decision.suggested_units.set(item.suggested_units)
+        decision.set_suggested_units(item.suggested_units)
 
 
 @transaction.atomic
@@ -674,9 +674,9 @@ def minutes_correct(*, minutes: Minutes, by: User, reason: str) -> Minutes:
         % {"v": minutes.version, "reason": reason.strip()},
     )
     new.save()
-    for old in minutes.decisions.prefetch_related("suggested_units"):
+    for old in minutes.decisions.prefetch_related("unit_links__unit"):
         copy = Decision(minutes=new, number=old.number, text=old.text)
         _reason(copy, _("更正时复制"))
         copy.save()
-        copy.suggested_units.set(old.suggested_units.all())
+        copy.set_suggested_units(old.suggested_units_in_order())
     return new
