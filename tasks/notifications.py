@@ -76,3 +76,11 @@ def notify_unit(
         subject=subject,
         context={"task": task},
     )
+
+
+def notices_settled(url: str, *, when) -> int:
+    """Mark every unread notification pointing at ``url`` read: what they asked
+    someone to act on has been acted on (one approver decided for all)."""
+    return Notification.objects.filter(url=url, read_at__isnull=True).update(
+        read_at=when
+    )

@@ -45,7 +45,13 @@ from .models import (
     TaskEvent,
     WorkPlan,
 )
-from .notifications import notify, notify_unit, office_people, unit_people
+from .notifications import (
+    notices_settled,
+    notify,
+    notify_unit,
+    office_people,
+    unit_people,
+)
 
 LEAD_PERMS = ("tasks.view_task", "tasks.report_task", "tasks.lead_task")
 CO_PERMS = ("tasks.view_task", "tasks.report_task")
@@ -733,6 +739,9 @@ def extension_decide(
     and the original deadline and every request stay on record."""
     if not by.sees_everything:
         raise ValidationError(_("只有办公室或领导小组领导可以审批延期。"))
+    if not approve and not note.strip():
+        # the unit must learn why its deadline stands
+        raise ValidationError({"note": _("不予延期时请填写审批意见（理由）。")})
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
     if extension.status != Extension.Status.PENDING:
         raise ValidationError(_("该延期申请已审批。"))
@@ -780,6 +789,9 @@ def extension_decide(
         )
         % {"code": task.code, "new": extension.new_due_on},
     )
+    # Every approver was told of the request; once one has decided, it is no
+    # longer waiting in the others' lists.
+    notices_settled(extension.get_absolute_url(), when=extension.decided_at)
     return extension
 
 

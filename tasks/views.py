@@ -272,6 +272,22 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         task.extensions.select_related("unit", "requested_by", "decided_by")
     )
     actions = task_actions(request.user, task)
+    pending = next(
+        (e for e in extensions if e.status == Extension.Status.PENDING), None
+    )
+    actions["decide_pending"] = bool(pending and actions["decide_extension"])
+    actions["nothing"] = not any(
+        actions[name]
+        for name in (
+            "sign",
+            "acknowledge",
+            "report",
+            "closure",
+            "close",
+            "return",
+            "decide_pending",
+        )
+    )
     user = request.user
     return render(
         request,
@@ -292,9 +308,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 None,
             ),
             "extensions": extensions,
-            "pending_extension": next(
-                (e for e in extensions if e.status == Extension.Status.PENDING), None
-            ),
+            "pending_extension": pending,
             "approved_extensions": [
                 e for e in extensions if e.status == Extension.Status.APPROVED
             ],

@@ -235,7 +235,9 @@ class LifecycleTests(PortalTestCase):
             reason="再延",
             new_due_on=original + timedelta(days=50),
         )
-        services.extension_decide(extension=second, approve=False, by=self.office)
+        services.extension_decide(
+            extension=second, approve=False, by=self.office, note="时限不宜再延"
+        )
         self.assertEqual(self.refresh().due_on, original + timedelta(days=30))
         self.assertEqual(
             list(

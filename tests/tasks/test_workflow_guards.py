@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tasks import services
-from tasks.models import Extension, ProgressReport, Task, TaskEvent
+from tasks.models import Extension, Notification, ProgressReport, Task, TaskEvent
 from tests.base import PortalTestCase
 
 from .factories import make_task
@@ -213,4 +213,55 @@ class DateFieldTests(PortalTestCase):
         self.assertNotRegex(page.content.decode(), r'type="date"[^>]*value="\d{4}/')
         self.assertRegex(
             page.content.decode(), r'type="date"[^>]*value="\d{4}-\d\d-\d\d"'
+        )
+
+
+class ExtensionDecisionTests(PortalTestCase):
+    def setUp(self):
+        self.task = make_task(by=self.office, lead=self.unit_a)
+        services.task_sign(task=self.task, by=self.liaison_a)
+        self.extension = services.extension_request(
+            task=Task.objects.get(pk=self.task.pk),
+            by=self.liaison_a,
+            reason="案件移送需要时间",
+            new_due_on=self.task.due_on + timedelta(days=30),
+        )
+
+    def test_the_leader_is_shown_what_waits_for_them(self):
+        page = self.get_as(self.leader, self.task.get_absolute_url())
+        self.assertContains(page, f'href="#extension-{self.extension.pk}"')
+        self.assertContains(page, "审批延期申请（申请延至")
+        self.assertNotContains(page, "当前没有需要您办理的事项。")
+        services.extension_decide(
+            extension=self.extension, approve=True, by=self.office
+        )
+        page = self.get_as(self.leader, self.task.get_absolute_url())
+        self.assertNotContains(page, "审批延期申请（申请延至")
+        self.assertContains(page, "当前没有需要您办理的事项。")
+
+    def test_rejecting_needs_a_reason(self):
+        url = reverse("tasks:extension_decide", args=[self.extension.pk])
+        response = self.post_as(self.leader, url, {"approve": "0"}, follow=True)
+        self.assertContains(response, "不予延期时请填写审批意见（理由）。")
+        self.extension.refresh_from_db()
+        self.assertEqual(self.extension.status, Extension.Status.PENDING)
+        self.post_as(self.leader, url, {"approve": "0", "note": "时限不宜再延"})
+        self.extension.refresh_from_db()
+        self.assertEqual(self.extension.status, Extension.Status.REJECTED)
+        self.assertEqual(self.extension.decision_note, "时限不宜再延")
+
+    def test_one_decision_settles_every_approvers_notice(self):
+        url = self.extension.get_absolute_url()
+        waiting = Notification.objects.filter(url=url, read_at__isnull=True)
+        approvers = set(waiting.values_list("recipient__username", flat=True))
+        self.assertTrue({"office", self.leader.username} <= approvers, approvers)
+        services.extension_decide(
+            extension=self.extension, approve=True, by=self.leader
+        )
+        self.assertFalse(waiting.exists())
+        # the unit's own notice of the decision is new, and unread
+        self.assertTrue(
+            Notification.objects.filter(
+                recipient=self.liaison_a, read_at__isnull=True, text__contains="已批准"
+            ).exists()
         )
