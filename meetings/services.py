@@ -38,6 +38,19 @@ class StaleEdit(Exception):
         self.current = current
 
 
+def _notify(recipients, **kwargs) -> None:
+    # The portal's one notification helper lives with the tasks.
+    from tasks.notifications import notify
+
+    notify(recipients, **kwargs)
+
+
+def _office_people() -> list[User]:
+    from tasks.notifications import office_people
+
+    return office_people()
+
+
 def _reason(obj, text: str) -> None:
     """The change reason simple-history stores with the next save."""
     obj._change_reason = text
@@ -644,7 +657,57 @@ def minutes_issue(*, minutes: Minutes, by: User) -> Minutes:
     _reason(minutes, _("印发 %(label)s") % {"label": minutes.issue_label})
     minutes.save()
     meeting_grants_sync(meeting=minutes.meeting)
+    if minutes.supersedes_id:
+        minutes.tasks_left_behind = _tasks_follow_correction(minutes, by=by)
+    else:
+        minutes.tasks_left_behind = []
     return minutes
+
+
+def _tasks_follow_correction(new: Minutes, *, by: User) -> list:
+    """An issued correction takes over the superseded version's tasks: each task
+    moves to the new version's decided matter with the same number, its history
+    saying why. Tasks of a number the correction no longer has stay where they
+    are; they are returned, and the office is told which."""
+    from tasks.models import Task
+
+    old = new.supersedes
+    targets = {d.number: d for d in new.decisions.all()}
+    left: list[Task] = []
+    for task in (
+        Task.objects.select_for_update(of=("self",))
+        .filter(decision__minutes=old)
+        .select_related("decision")
+        .order_by("code")
+    ):
+        target = targets.get(task.decision.number)
+        if target is None:
+            left.append(task)
+            continue
+        task.decision = target
+        task._history_user = by
+        task._change_reason = _("纪要更正：改挂第%(v)d版议定事项第%(n)d项") % {
+            "v": new.version,
+            "n": target.number,
+        }
+        task.save()
+    if left:
+        _notify(
+            _office_people(),
+            text=_(
+                "%(label)s更正印发后，原第%(v)d版下列议定事项已不存在，"
+                "其督办任务仍挂在原版本上，请核对：%(tasks)s"
+            )
+            % {
+                "label": new.issue_label,
+                "v": old.version,
+                "tasks": "、".join(
+                    f"{t.code}（第{t.decision.number}项）" for t in left
+                ),
+            },
+            url=old.get_absolute_url(),
+        )
+    return left
 
 
 @transaction.atomic
