@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
+from django.db import models
 from django.utils.translation import gettext as _
 
 from duties.models import DutyClause
@@ -329,3 +330,57 @@ def _parse_row(
         "due": due.isoformat(),
         "duties": duties,
     }
+
+
+def already_in_plan(plan, rows: list[dict]) -> list[str]:
+    """Rows whose task the plan already has (same title or same text): importing
+    the same file twice would assign every task again. One query; the preview
+    warns, the office decides."""
+    titles = {row["title"] for row in rows} | {row["description"] for row in rows}
+    existing: dict[str, str] = {}
+    for code, title, description in plan.tasks.filter(
+        models.Q(title__in=titles) | models.Q(description__in=titles)
+    ).values_list("code", "title", "description"):
+        existing.setdefault(title, code)
+        existing.setdefault(description, code)
+    found = []
+    for row in rows:
+        code = existing.get(row["title"]) or existing.get(row["description"])
+        if code:
+            found.append(
+                _("第%(row)d行“%(title)s”：本计划已有同名任务 %(code)s")
+                % {"row": row["row"], "title": row["title"], "code": code}
+            )
+    return found
+
+
+def template_workbook() -> bytes:
+    """An empty plan workbook with the columns the importer reads and one
+    example row, for the office to fill in."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("工作计划")
+    sheet.append(COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.append(
+        [
+            1,
+            _("开展知识产权宣传周活动（区市场监管局、区委宣传部负责）"),
+            "",
+            "",
+            _("2026年4月底"),
+            "SCJGJ-1",
+        ]
+    )
+    for column, width in zip("ABCDEF", (6, 60, 18, 28, 16, 16), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

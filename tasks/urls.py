@@ -32,6 +32,11 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("plans/", views.plan_list, name="plans"),
     path("plans/new/", views.plan_create, name="plan_create"),
+    path(
+        "plans/import-template.xlsx",
+        views.plan_import_template,
+        name="plan_import_template",
+    ),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
     path(
         "plans/<int:pk>/new-task/", views.task_create_for_plan, name="create_for_plan"

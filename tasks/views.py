@@ -54,7 +54,7 @@ from .forms import (
     WorkdayOverrideForm,
     WorkPlanForm,
 )
-from .importer import parse_work_plan
+from .importer import already_in_plan, parse_work_plan, template_workbook
 from .models import (
     CoUnit,
     Extension,
@@ -791,10 +791,12 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(WorkPlan, pk=pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
+    duplicates: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         result = parse_work_plan(upload.read(), plan.year)
         if result.ok:
+            duplicates = already_in_plan(plan, result.rows)
             request.session[IMPORT_SESSION_KEY] = {
                 "plan": plan.pk,
                 "rows": result.rows,
@@ -805,8 +807,24 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "tasks/plan_import.html",
-        {"plan": plan, "form": form, "result": result},
+        {"plan": plan, "form": form, "result": result, "duplicates": duplicates},
     )
+
+
+@require_GET
+def plan_import_template(request: HttpRequest) -> HttpResponse:
+    """The workbook to fill in: the importer's columns and an example row."""
+    require_office(request.user)
+    response = HttpResponse(
+        template_workbook(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    from django.utils.http import content_disposition_header
+
+    response["Content-Disposition"] = content_disposition_header(
+        True, _("工作计划导入模板.xlsx")
+    )
+    return response
 
 
 @require_POST

@@ -202,6 +202,40 @@ class ImportPageTests(PortalTestCase):
         self.client.post(self.confirm)
         self.assertEqual(Task.objects.count(), 3)
 
+    def test_the_same_file_again_is_flagged_before_it_is_confirmed(self):
+        self.upload(xlsx_bytes(GOOD_ROWS))
+        self.client.post(self.confirm)
+        self.assertEqual(Task.objects.filter(plan=self.plan).count(), 3)
+        response = self.upload(xlsx_bytes(GOOD_ROWS))
+        self.assertContains(response, "有 3 项任务本计划中已有，确认导入将重复交办")
+        self.assertContains(
+            response, "第2行“开展知识产权宣传周活动”：本计划已有同名任务 2026-计划-1"
+        )
+        self.assertContains(response, "仍然导入")
+        # the office may still go ahead: it is a warning, not a refusal
+        self.client.post(self.confirm)
+        self.assertEqual(Task.objects.filter(plan=self.plan).count(), 6)
+
+    def test_the_template_is_a_file_the_importer_reads(self):
+        response = self.get_as(self.office, reverse("tasks:plan_import_template"))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("attachment", response["Content-Disposition"])
+        result = parse_work_plan(response.content, 2026)
+        self.assertEqual(result.errors, [])
+        (row,) = result.rows
+        self.assertEqual(row["lead_name"], "区市场监管局")
+        self.assertEqual(row["co_names"], ["区委宣传部"])
+        self.assertEqual(row["due"], "2026-04-30")
+        page = self.get_as(
+            self.office, reverse("tasks:plan_import", args=[self.plan.pk])
+        )
+        self.assertContains(page, reverse("tasks:plan_import_template"))
+        for user in (self.liaison_a, self.leader):
+            self.assertEqual(
+                self.get_as(user, reverse("tasks:plan_import_template")).status_code,
+                403,
+            )
+
     # many uploads in a row; the import's own limit is tested in tests/ops
     @override_settings(RATELIMIT_ENABLE=False)
     def test_bad_files_write_nothing(self):
