@@ -51,6 +51,12 @@ def _office_people() -> list[User]:
     return office_people()
 
 
+def _unit_people(units) -> list[User]:
+    from tasks.notifications import unit_people
+
+    return unit_people(units)
+
+
 def _reason(obj, text: str) -> None:
     """The change reason simple-history stores with the next save."""
     obj._change_reason = text
@@ -595,7 +601,23 @@ def minutes_submit(*, minutes: Minutes, by: User) -> Minutes:
     minutes.edit_version += 1
     _reason(minutes, _("报送审批"))
     minutes.save()
+    _notify(
+        _approvers(minutes),
+        text=_("纪要待您审批：%(title)s（第%(v)d版）")
+        % {"title": minutes.title, "v": minutes.version},
+        url=minutes.get_absolute_url(),
+        subject=_("【纪要待审批】%(title)s") % {"title": minutes.title},
+    )
     return minutes
+
+
+def _approvers(minutes: Minutes) -> list[User]:
+    """The active leaders who may approve these minutes (the convener)."""
+    return [
+        u
+        for u in User.objects.filter(role=User.Role.LEADER, is_active=True)
+        if minutes.may_be_approved_by(u)
+    ]
 
 
 @transaction.atomic
@@ -611,6 +633,12 @@ def minutes_approve(*, minutes: Minutes, by: User) -> Minutes:
     minutes.return_reason = ""
     _reason(minutes, _("审批同意"))
     minutes.save()
+    _notify(
+        _office_people(),
+        text=_("纪要已审批同意，请编号印发：%(title)s（审批人：%(by)s）")
+        % {"title": minutes.title, "by": by},
+        url=minutes.get_absolute_url(),
+    )
     return minutes
 
 
@@ -629,6 +657,12 @@ def minutes_return(*, minutes: Minutes, by: User, reason: str) -> Minutes:
     minutes.edit_version += 1
     _reason(minutes, _("退回修改：%(reason)s") % {"reason": reason.strip()})
     minutes.save()
+    _notify(
+        _office_people(),
+        text=_("纪要被退回修改：%(title)s。退回理由：%(reason)s")
+        % {"title": minutes.title, "reason": reason.strip()},
+        url=minutes.get_absolute_url(),
+    )
     return minutes
 
 
@@ -657,6 +691,14 @@ def minutes_issue(*, minutes: Minutes, by: User) -> Minutes:
     _reason(minutes, _("印发 %(label)s") % {"label": minutes.issue_label})
     minutes.save()
     meeting_grants_sync(meeting=minutes.meeting)
+    _notify(
+        _unit_people(minutes.meeting.concerned_units()),
+        text=_("会议纪要已印发：%(title)s %(label)s")
+        % {"title": minutes.title, "label": minutes.issue_label},
+        url=minutes.get_absolute_url(),
+        subject=_("【会议纪要】%(title)s %(label)s")
+        % {"title": minutes.title, "label": minutes.issue_label},
+    )
     if minutes.supersedes_id:
         minutes.tasks_left_behind = _tasks_follow_correction(minutes, by=by)
     else:
