@@ -9,7 +9,9 @@ permissions on the meeting, granted to the unit's auth group only by
 - once a minutes version is issued, also:                        meetings.read_minutes
 
 Draft, submitted and approved minutes are seen only by the office and the leaders.
-Topics are seen by the office, the leaders and the unit that raised them.
+Topics are seen by the office, the leaders, the unit that raised them and the
+units named as needing to coordinate (需协同的单位); only the raising unit may
+withdraw its topic, and only before it is on an agenda.
 """
 
 from __future__ import annotations
@@ -80,7 +82,22 @@ def may_view_topic(user: User, topic: Topic) -> bool:
         return False
     if user.sees_everything:
         return True
-    return user.is_unit_member and user.unit_id == topic.raised_by_unit_id
+    if not user.is_unit_member:
+        return False
+    if user.unit_id == topic.raised_by_unit_id:
+        return True
+    return topic.related_units.filter(pk=user.unit_id).exists()
+
+
+def may_withdraw_topic(user: User, topic: Topic) -> bool:
+    """The raising unit's accounts, while the topic is not yet on an agenda."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.is_unit_member
+        and user.unit_id == topic.raised_by_unit_id
+        and topic.can_be_withdrawn()
+    )
 
 
 def get_topic_for(user: User, pk: int, *, office: bool = False) -> Topic:

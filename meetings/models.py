@@ -219,6 +219,7 @@ class Topic(models.Model):
         SCHEDULED = "scheduled", _("已列入议程")
         DISCUSSED = "discussed", _("已研究")
         DECLINED = "declined", _("暂不列入")
+        WITHDRAWN = "withdrawn", _("已撤回")
 
     title = models.CharField(_("议题"), max_length=200)
     description = models.TextField(_("需协调的事项"), blank=True)
@@ -271,6 +272,10 @@ class Topic(models.Model):
     def is_open(self) -> bool:
         """Still waiting for the office: raised, not yet on an agenda or declined."""
         return self.status == self.Status.RAISED
+
+    def can_be_withdrawn(self) -> bool:
+        """The raising unit may withdraw its topic until it is on an agenda."""
+        return self.status == self.Status.RAISED and self.meeting_id is None
 
 
 class Attendance(models.Model):

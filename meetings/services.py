@@ -264,6 +264,32 @@ def topic_raise(
     _reason(topic, _("提出议题"))
     topic.save()
     topic.related_units.set([u for u in related_units if u.pk != unit.pk])
+    _notify(
+        [u for u in _office_people() if u.pk != by.pk],
+        text=_("%(unit)s提出议题：%(title)s，请安排列入会议议程。")
+        % {"unit": unit.name, "title": topic.title},
+        url=topic.get_absolute_url(),
+    )
+    return topic
+
+
+@transaction.atomic
+def topic_withdraw(*, topic: Topic, by: User) -> Topic:
+    """The raising unit takes back its topic before it is on an agenda."""
+    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    if not topic.can_be_withdrawn():
+        raise ValidationError(_("议题已列入会议议程或已处理，不能撤回。"))
+    if not (by.is_unit_member and by.unit_id == topic.raised_by_unit_id):
+        raise PermissionDenied(_("只有提出单位可以撤回议题。"))
+    topic.status = Topic.Status.WITHDRAWN
+    _reason(topic, _("提出单位撤回议题"))
+    topic.save()
+    _notify(
+        _office_people(),
+        text=_("%(unit)s撤回了议题：%(title)s")
+        % {"unit": topic.raised_by_unit.name, "title": topic.title},
+        url=topic.get_absolute_url(),
+    )
     return topic
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import views, views_topics
 
 app_name = "meetings"
 
@@ -25,6 +25,11 @@ urlpatterns = [
         "topics/<int:pk>/unschedule/", views.topic_unschedule, name="topic_unschedule"
     ),
     path("topics/<int:pk>/decline/", views.topic_decline, name="topic_decline"),
+    path(
+        "topics/<int:pk>/withdraw/",
+        views_topics.topic_withdraw,
+        name="topic_withdraw",
+    ),
     path("minutes/<int:pk>/", views.minutes_detail, name="minutes"),
     path("minutes/<int:pk>/edit/", views.minutes_edit, name="minutes_edit"),
     path("minutes/<int:pk>/submit/", views.minutes_submit, name="minutes_submit"),

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
-from meetings.models import Meeting, Minutes
+from meetings.access import may_withdraw_topic
+from meetings.models import Meeting, Minutes, Topic
 from meetings.pdf import shown_facts
 from meetings.services import PlenaryStatus
 from meetings.services import plenary_status as _plenary_status
@@ -96,3 +97,9 @@ def minutes_awaiting_me(context, limit: int = 10) -> list[Minutes]:
         .order_by("submitted_at", "pk")
     )
     return [m for m in submitted if m.may_be_approved_by(user)][:limit]
+
+
+@register.filter
+def withdrawable_by(topic: Topic, user) -> bool:
+    """``{% if topic|withdrawable_by:request.user %}``: show 撤回."""
+    return may_withdraw_topic(user, topic)
