@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views, views_topics
+from . import views, views_calendar, views_topics
 
 app_name = "meetings"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("new/", views.meeting_create, name="create"),
     path("calendar.ics", views.calendar_ics, name="calendar"),
+    # personal subscription: the page, resetting the address, the feed (no session)
+    path("calendar/", views_calendar.calendar_subscribe, name="calendar_subscribe"),
+    path("calendar/reset/", views_calendar.calendar_reset, name="calendar_reset"),
+    path(
+        "calendar/<str:token>.ics", views_calendar.calendar_feed, name="calendar_feed"
+    ),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),
     path("<int:pk>/held/", views.meeting_mark_held, name="mark_held"),

@@ -17,6 +17,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from jinwei_ip.lib.audit import export_event
+from jinwei_ip.lib.ratelimit import limited
 from members.access import require_office
 
 from . import services
@@ -238,12 +240,17 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@limited("export")
 def calendar_ics(request: HttpRequest) -> HttpResponse:
-    meetings = Meeting.objects.visible_to(request.user).order_by("starts_at")
+    """The signed-in person's meetings as a one-off .ics download. Calendar clients
+    have no session: they subscribe to ``views_calendar.calendar_feed``."""
+    meetings = list(Meeting.objects.visible_to(request.user).order_by("starts_at"))
     response = HttpResponse(
         meetings_calendar(meetings), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+    response["Cache-Control"] = "private"
+    export_event(request, "meetings_ics", count=len(meetings))
     return response
 
 

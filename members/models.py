@@ -385,3 +385,93 @@ def granted_object_ids(
     return permission_model.objects.filter(
         group_id__in=user.group_ids(), permission_id=models.Subquery(permission)
     ).values("content_object_id")
+
+
+class CalendarFeedKey(models.Model):
+    """The per-person secret behind a personal meeting-calendar address.
+
+    A calendar client (Outlook, a phone, Thunderbird) has no session, so the feed
+    address carries a token: ``<user pk>-<HMAC>``, the HMAC (``salted_hmac``, keyed
+    by SECRET_KEY) of the pk, this row's random ``secret`` and the account's password
+    hash, checked the way Django's PasswordResetTokenGenerator checks its tokens.
+    Why derived rather than a random token stored hashed: the subscription page can
+    show the address again on every visit without keeping it anywhere readable; a
+    database copy alone (secret and password hash) cannot forge an address without
+    SECRET_KEY; resetting is one new ``secret``; and a password change changes the
+    address by itself (so does the re-hash at the next login after a Django upgrade
+    raises the hashing cost: the page then shows the new address). A deactivated
+    account's address answers 404 (checked in ``user_for_token``).
+    """
+
+    SALT = "members.CalendarFeedKey"
+
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("账号"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed_key",
+    )
+    secret = models.CharField(_("密钥"), max_length=64)
+    reset_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("会议日历订阅密钥")
+        verbose_name_plural = _("会议日历订阅密钥")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @staticmethod
+    def new_secret() -> str:
+        import secrets
+
+        return secrets.token_urlsafe(32)
+
+    @classmethod
+    def for_user(cls, user: User) -> CalendarFeedKey:
+        """The person's key, made on first use."""
+        key, _created = cls.objects.get_or_create(
+            user=user, defaults={"secret": cls.new_secret()}
+        )
+        key.user = user
+        return key
+
+    def reset(self) -> None:
+        """A new secret: every address given out before stops working."""
+        self.secret = self.new_secret()
+        self.reset_at = timezone.now()
+        self.save(update_fields=["secret", "reset_at"])
+
+    def _digest(self, key: str | None = None) -> str:
+        from django.utils.crypto import salted_hmac
+
+        value = f"{self.user_id}:{self.secret}:{self.user.password}"
+        mac = salted_hmac(self.SALT, value, secret=key, algorithm="sha256")
+        return mac.hexdigest()[:40]
+
+    @property
+    def token(self) -> str:
+        return f"{self.user_id}-{self._digest()}"
+
+    @classmethod
+    def user_for_token(cls, token: str) -> User | None:
+        """The active account whose current address carries ``token``, else None."""
+        from django.conf import settings
+        from django.utils.crypto import constant_time_compare
+
+        pk, _sep, digest = token.partition("-")
+        if not pk.isdigit() or len(digest) != 40:
+            return None
+        key = (
+            cls.objects.select_related("user")
+            .filter(user_id=int(pk), user__is_active=True)
+            .first()
+        )
+        if key is None:
+            return None
+        # SECRET_KEY_FALLBACKS: addresses survive a key rotation until the old key
+        # is dropped from the fallbacks.
+        for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]:
+            if constant_time_compare(key._digest(secret), digest):
+                return key.user
+        return None
