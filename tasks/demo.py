@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import DateTimeField, F
 from django.utils import timezone
 
 from duties.models import DutyClause
@@ -19,7 +20,15 @@ from meetings.models import Decision, Minutes
 from members.models import LeadingGroup, Unit, User
 
 from . import services
-from .models import Task, WorkPlan
+from .models import (
+    CoUnit,
+    Evidence,
+    Extension,
+    ProgressReport,
+    Task,
+    TaskEvent,
+    WorkPlan,
+)
 
 PLAN_ITEMS = [
     # (title, lead, co-units)
@@ -140,6 +149,61 @@ def load() -> None:
             notify_units=False,
         )
         _play(task, scenario, office=office, leader=leader, today=today)
+        _backdate(task, _assigned_ago(task, scenario))
+
+
+# How long ago each scenario's task was assigned: its whole story (events, reports,
+# extensions, their history) is moved back by this much, so the demo's ledger,
+# timelines and monthly bulletins read like a year of work, not one afternoon.
+ASSIGNED_AGO = {
+    "closed": 75,
+    "overdue": 60,
+    "due_soon": 40,
+    "unsigned": 2,
+    "returned": 50,
+    "extended": 55,
+    "closure_requested": 45,
+    "pending_extension": 35,
+    "stale": 100,
+    "waived": 40,
+    "in_progress": 30,
+    "signed": 12,
+}
+
+
+def _assigned_ago(task: Task, scenario: str) -> timedelta:
+    """ASSIGNED_AGO, but never before the meeting the task comes from was held and
+    its minutes had a few days to be drafted and issued."""
+    ago = timedelta(days=ASSIGNED_AGO[scenario])
+    if task.decision_id:
+        after = task.decision.minutes.meeting.starts_at + timedelta(days=5)
+        ago = min(ago, max(timezone.now() - after, timedelta()))
+    return ago
+
+
+def _backdate(task: Task, delta: timedelta) -> None:
+    """Move every timestamp of the task's story back by ``delta``."""
+    if not delta:
+        return
+    rows = [
+        (Task, {"pk": task.pk}),
+        (Task.history.model, {"id": task.pk}),
+        (TaskEvent, {"task": task}),
+        (CoUnit, {"task": task}),
+        (ProgressReport, {"task": task}),
+        (ProgressReport.history.model, {"task_id": task.pk}),
+        (Evidence, {"report__task": task}),
+        (Extension, {"task": task}),
+        (Extension.history.model, {"task_id": task.pk}),
+    ]
+    for model, where in rows:
+        moved = {
+            f.attname: F(f.attname) - delta
+            for f in model._meta.concrete_fields
+            if isinstance(f, DateTimeField)
+        }
+        if moved:
+            model.objects.filter(**where).update(**moved)
 
 
 def _play(task: Task, scenario: str, *, office: User, leader: User, today) -> None:

@@ -204,7 +204,12 @@ def ledger_rows(qs: QuerySet[Task]) -> list[list]:
         if task.is_extended:
             due += _("（原定 %(d)s）") % {"d": task.original_due_on.isoformat()}
         subject = task.title
-        if task.description and task.description != task.title:
+        shortened = task.title.removesuffix("…")
+        if task.description.startswith(shortened):
+            # the title is the text's beginning (a decided matter cut short for
+            # the list): the whole text once, not its beginning twice
+            subject = task.description
+        elif task.description:
             subject = f"{task.title}\n{task.description}"
         rows.append(
             [
@@ -228,13 +233,17 @@ def task_export(request: HttpRequest) -> HttpResponse:
     """督办台账 as .xlsx for the list's current filter (formula-safe)."""
     from jinwei_ip.lib.xlsx import write_table
 
-    _form, qs = filtered_tasks(request.user, request.GET)
+    from .ledger_pdf import filter_summary
+
+    form, qs = filtered_tasks(request.user, request.GET)
     today = timezone.localdate()
     rows = ledger_rows(qs)
     data = write_table(
         title=_("督办台账"),
-        caption=_("金台区知识产权工作协调领导小组督办台账（%(d)s）")
-        % {"d": today.isoformat()},
+        caption=_(
+            "金台区知识产权工作协调领导小组督办台账（%(d)s）　筛选条件：%(f)s　共 %(n)d 项"
+        )
+        % {"d": today.isoformat(), "f": filter_summary(form), "n": len(rows)},
         headers=LEDGER_HEADERS,
         rows=rows,
         widths=LEDGER_WIDTHS,

@@ -135,6 +135,10 @@ def write_table(
     for col, width in enumerate(widths or [], start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = ws.cell(row=first + 1, column=1)
+    # filter buttons on the header, over the rows written
+    ws.auto_filter.ref = (
+        f"A{first}:{get_column_letter(len(headers))}{max(ws.max_row, first)}"
+    )
     buffer = out or BytesIO()
     wb.save(buffer)
     return buffer.getvalue() if isinstance(buffer, BytesIO) else b""

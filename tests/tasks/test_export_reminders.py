@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from jinwei_ip.lib.xlsx import safe_cell
 from tasks import services
-from tasks.models import Notification, ReminderLog
+from tasks.models import Notification, ReminderLog, Task
 from tests.base import PortalTestCase
 
 from .factories import make_task
@@ -69,6 +69,27 @@ class ExportTests(PortalTestCase):
             )
         )
         self.assertEqual(len(list(office.active.iter_rows(min_row=3))), 1)
+        # the caption says what was selected; the header has filter buttons
+        caption = office.active["A1"].value
+        self.assertIn("筛选条件：", caption)
+        self.assertIn("林业", caption)
+        self.assertIn("共 1 项", caption)
+        self.assertEqual(office.active.auto_filter.ref, "A2:I3")
+
+    def test_a_shortened_title_is_not_repeated(self):
+        text = (
+            "组织开展知识产权保护宣传进企业、进校园、进社区活动，形成工作简报报送办公室"
+        )
+        task = make_task(by=self.office, lead=self.unit_a)
+        Task.objects.filter(pk=task.pk).update(title=text[:20] + "…", description=text)
+        other = make_task(by=self.office, lead=self.unit_b, title="建设工作站")
+        Task.objects.filter(pk=other.pk).update(description="在三个街道各建一处。")
+        ws = load_workbook(
+            BytesIO(self.get_as(self.office, reverse("tasks:export")).content)
+        ).active
+        subjects = {row[1]: row[2] for row in ws.iter_rows(min_row=3, values_only=True)}
+        self.assertEqual(subjects[task.code], text)
+        self.assertEqual(subjects[other.code], "建设工作站\n在三个街道各建一处。")
 
 
 class ReminderTests(PortalTestCase):
