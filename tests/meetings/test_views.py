@@ -295,7 +295,9 @@ class AgendaAndTopicViewTests(MeetingsViewTestCase):
         self.assertStatus(self.liaison_b, topic.get_absolute_url(), 200)
         self.assertStatus(self.office, topic.get_absolute_url(), 200)
         self.assertStatus(self.leader, topic.get_absolute_url(), 200)
-        self.assertStatus(self.liaison_a, topic.get_absolute_url(), 404)
+        # Unit A is named as needing to coordinate: it may open the topic.
+        self.assertStatus(self.liaison_a, topic.get_absolute_url(), 200)
+        self.assertStatus(self.outsider, topic.get_absolute_url(), 404)
         self.assertStatus(None, topic.get_absolute_url(), 302)
 
     def test_topic_list_matrix(self):
