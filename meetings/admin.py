@@ -9,6 +9,7 @@ all), so access is granted here by role.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Attendance, Decision, Meeting, Minutes, Topic
@@ -71,7 +72,7 @@ class MeetingAdmin(OfficeOnlyAdmin):
     filter_horizontal = ["units"]
     inlines = [AttendanceInline]
 
-    @admin.display(description="编号")
+    @admin.display(description=_("编号"))
     def code(self, obj: Meeting) -> str:
         return obj.code
 
@@ -108,7 +109,7 @@ class DecisionInline(admin.TabularInline):
 
 @admin.register(Minutes)
 class MinutesAdmin(OfficeOnlyAdmin):
-    list_display = ["title", "meeting", "version", "status", "issue_label"]
+    list_display = ["title", "meeting", "version", "status", "issue"]
     list_filter = ["status", "issue_year"]
     search_fields = ["title", "narrative"]
     readonly_fields = [
@@ -129,6 +130,10 @@ class MinutesAdmin(OfficeOnlyAdmin):
     ]
     inlines = [DecisionInline]
 
+    @admin.display(description=_("期号"))
+    def issue(self, obj: Minutes) -> str:
+        return obj.issue_label
+
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -141,9 +146,18 @@ class MinutesAdmin(OfficeOnlyAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(OfficeOnlyAdmin):
-    list_display = ["code", "text", "minutes"]
+    list_display = ["decision_code", "text", "minutes"]
     search_fields = ["text"]
-    readonly_fields = ["minutes", "number"]
+    readonly_fields = ["minutes", "number", "suggested"]
+    exclude = ["suggested_units"]
+
+    @admin.display(description=_("编号"))
+    def decision_code(self, obj: Decision) -> str:
+        return obj.code
+
+    @admin.display(description=_("建议承办单位"))
+    def suggested(self, obj: Decision) -> str:
+        return "、".join(u.name for u in obj.suggested_units_in_order())
 
     def has_add_permission(self, request) -> bool:
         return False

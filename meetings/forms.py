@@ -463,6 +463,16 @@ def _split_units(text: str) -> list[str]:
 
 
 class BaseDecisionFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index) -> None:
+        # Here rather than after building the formset, so the empty form the
+        # page clones for "添加一项议定事项" gets the same small 序号 box.
+        super().add_fields(form, index)
+        form.fields["ORDER"].label = _("序号")
+        form.fields["ORDER"].widget.attrs.update(
+            {"class": "form-control form-control-sm order-input", "min": 1}
+        )
+        form.fields["DELETE"].label = _("删除")
+
     def clean(self) -> None:
         messages = []
         for i, form in enumerate(self.forms):
@@ -539,10 +549,4 @@ def decision_formset(minutes=None, data=None) -> BaseDecisionFormSet:
         can_order=True,
         can_delete=True,
     )(data, initial=initial, prefix="dec")
-    for form in formset:
-        form.fields["ORDER"].label = _("序号")
-        form.fields["ORDER"].widget.attrs.update(
-            {"class": "form-control form-control-sm order-input", "min": 1}
-        )
-        form.fields["DELETE"].label = _("删除")
     return formset

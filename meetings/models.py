@@ -75,7 +75,10 @@ class Meeting(models.Model):
     }
 
     group = models.ForeignKey(
-        "members.LeadingGroup", on_delete=models.PROTECT, related_name="meetings"
+        "members.LeadingGroup",
+        verbose_name=_("领导小组"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
     )
     kind = models.CharField(_("会议类型"), max_length=20, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -124,7 +127,10 @@ class Meeting(models.Model):
     )
     partial_reason = models.TextField(_("召开部分成员单位会议的理由"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -189,6 +195,11 @@ class Meeting(models.Model):
 
     def can_be_held(self) -> bool:
         return self.is_planned
+
+    @property
+    def has_started(self) -> bool:
+        """Its start time has come: only then may it be marked as held."""
+        return self.starts_at <= timezone.now()
 
     def can_be_cancelled(self) -> bool:
         return self.is_planned and not self.minutes.exists()
@@ -285,7 +296,10 @@ class Attendance(models.Model):
         ABSENT = "absent", _("请假")
 
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="attendance"
+        Meeting,
+        verbose_name=_("会议"),
+        on_delete=models.CASCADE,
+        related_name="attendance",
     )
     person = models.ForeignKey(
         "members.Person",
@@ -357,7 +371,10 @@ class Minutes(models.Model):
         ISSUED = "issued", _("已印发")
 
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.PROTECT, related_name="minutes"
+        Meeting,
+        verbose_name=_("会议"),
+        on_delete=models.PROTECT,
+        related_name="minutes",
     )
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     status = models.CharField(
@@ -378,7 +395,10 @@ class Minutes(models.Model):
         blank=True,
     )
     drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("起草人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     submitted_at = models.DateTimeField(_("报审时间"), null=True, blank=True)
     approved_by = models.ForeignKey(
@@ -404,7 +424,7 @@ class Minutes(models.Model):
     # ``services.minutes_issue`` so later changes to attendance or units do not
     # alter issued minutes. Empty for drafts, which show the live meeting.
     snapshot = models.JSONField(_("印发时的会议信息"), default=dict, editable=False)
-    edit_version = models.PositiveIntegerField(default=1, editable=False)
+    edit_version = models.PositiveIntegerField(_("编辑版本"), default=1, editable=False)
     history = HistoricalRecords()
 
     objects = MinutesQuerySet.as_manager()
@@ -494,7 +514,10 @@ class Decision(models.Model):
     """A decided matter (议定事项) of a minutes version, numbered from 1."""
 
     minutes = models.ForeignKey(
-        Minutes, on_delete=models.CASCADE, related_name="decisions"
+        Minutes,
+        verbose_name=_("会议纪要"),
+        on_delete=models.CASCADE,
+        related_name="decisions",
     )
     number = models.PositiveSmallIntegerField(_("序号"))
     text = models.TextField(_("议定事项"))

@@ -251,10 +251,16 @@ class Membership(models.Model):
     """Who held which position, from when to when. Never deleted: history stays true."""
 
     position = models.ForeignKey(
-        Position, on_delete=models.PROTECT, related_name="memberships"
+        Position,
+        verbose_name=_("职务"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="memberships"
+        Person,
+        verbose_name=_("人员"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     start_on = models.DateField(_("任职起始"))
     end_on = models.DateField(_("任职截止"), null=True, blank=True)

@@ -1,0 +1,101 @@
+"""Small page details: 标记为已召开 only once the meeting has started, the agenda
+form inside its card, the added 议定事项 row styled like the others, attendance
+column widths, Chinese admin headers."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+
+from meetings.models import Minutes
+from tests.base import PortalTestCase
+
+from . import factories as f
+
+
+class MeetingPageTests(PortalTestCase):
+    def test_future_meeting_offers_no_working_mark_held(self):
+        m = f.meeting(self.office, units=[self.unit_a], held=False, days=7)
+        r = self.get_as(self.office, m.get_absolute_url())
+        self.assertNotContains(r, reverse("meetings:mark_held", args=[m.pk]))
+        self.assertContains(r, "后才能标记为已召开")
+        self.assertRegex(
+            r.content.decode(), r"<button[^>]*disabled[^>]*>标记为已召开</button>"
+        )
+
+    def test_started_meeting_offers_mark_held(self):
+        m = f.meeting(self.office, units=[self.unit_a], held=False, days=-1)
+        r = self.get_as(self.office, m.get_absolute_url())
+        self.assertContains(r, reverse("meetings:mark_held", args=[m.pk]))
+        self.assertNotContains(r, "后才能标记为已召开")
+
+    def test_agenda_form_is_not_a_row_on_the_card_footer(self):
+        m = f.meeting(self.office, units=[self.unit_a], held=False, days=7)
+        html = self.get_as(self.office, m.get_absolute_url()).content.decode()
+        self.assertNotIn("card-footer bg-white row", html)
+        self.assertRegex(
+            html, r'<div class="card-footer bg-white">\s*<form[^>]*class="row g-2'
+        )
+
+
+class DecisionRowTests(PortalTestCase):
+    def test_empty_row_gets_the_small_order_box(self):
+        minutes = f.draft(f.meeting(self.office, units=[self.unit_a]), self.office)
+        html = self.get_as(
+            self.office, reverse("meetings:minutes_edit", args=[minutes.pk])
+        ).content.decode()
+        template = html[html.index('<template id="dec-empty">') :]
+        order = re.search(r'<input[^>]*name="dec-__prefix__-ORDER"[^>]*>', template)
+        self.assertIsNotNone(order)
+        self.assertIn("order-input", order.group(0))
+        self.assertIn("form-control-sm", order.group(0))
+
+
+class AttendanceTableTests(PortalTestCase):
+    def test_columns_have_widths(self):
+        m = f.meeting(self.office, units=[self.unit_a])
+        r = self.get_as(self.office, reverse("meetings:attendance", args=[m.pk]))
+        self.assertContains(r, '<col width="25%">')
+        self.assertContains(r, '<col width="17%">')
+
+
+class AdminLabelTests(PortalTestCase):
+    def setUp(self) -> None:
+        m = f.meeting(self.office, units=[self.unit_a])
+        self.minutes = f.advance(
+            f.draft(m, self.office),
+            office=self.office,
+            leader=self.leader,
+            to=Minutes.Status.SUBMITTED,
+        )
+
+    def assertNoEnglish(self, url: str, *words: str) -> str:
+        self.client.force_login(self.office)
+        r = self.client.get(url)
+        self.assertEqual(r.status_code, 200, url)
+        html = r.content.decode()
+        for word in words:
+            self.assertNotRegex(html, rf">\s*{word}\s*<", url)
+        return html
+
+    def test_meetings_admin_headers_and_labels_in_chinese(self):
+        self.assertNoEnglish(
+            reverse("admin:meetings_minutes_changelist"), "Meeting", "Issue label"
+        )
+        self.assertNoEnglish(
+            reverse("admin:meetings_decision_changelist"), "Code", "Minutes"
+        )
+        html = self.assertNoEnglish(
+            reverse("admin:meetings_meeting_change", args=[self.minutes.meeting_id]),
+            "Group:",
+            "Created by:",
+        )
+        self.assertIn("领导小组", html)
+        self.assertIn("创建人", html)
+        html = self.assertNoEnglish(
+            reverse("admin:meetings_minutes_change", args=[self.minutes.pk]),
+            "Meeting:",
+            "Drafted by:",
+        )
+        self.assertIn("起草人", html)
