@@ -6,6 +6,7 @@ not allowed); changes go through ``meetings.services``.
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jinwei_ip.lib.audit import export_event
+from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
 from jinwei_ip.lib.ratelimit import limited
 from members.access import require_office
 
@@ -44,6 +46,8 @@ from .forms import (
 from .ics import meetings_calendar
 from .models import Attendance, Meeting, Minutes, Topic
 from .pdf import minutes_filename, minutes_pdf, name_lists
+
+logger = logging.getLogger(__name__)
 
 PER_PAGE = 20
 
@@ -519,7 +523,7 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     decisions = list(
         minutes.decisions.prefetch_related(
-            "suggested_units", "tasks__lead_unit"
+            "unit_links__unit", "tasks__lead_unit"
         ).order_by("number")
     )
     newer = None
@@ -636,9 +640,24 @@ def minutes_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@limited("pdf")
 def minutes_download(request: HttpRequest, pk: int) -> HttpResponse:
     minutes = get_minutes_for(request.user, pk)
-    response = HttpResponse(minutes_pdf(minutes), content_type="application/pdf")
+    try:
+        data = minutes_pdf(minutes)
+    except CJKFontsMissing:
+        logger.exception("Minutes PDF: no CJK font on this server")
+        messages.error(
+            request,
+            _(
+                "服务器没有安装中文字体，暂时无法生成 PDF。"
+                "请联系系统管理员安装 Noto CJK 字体：%(cmd)s。"
+            )
+            % {"cmd": INSTALL_HINT},
+        )
+        return redirect(minutes)
+    export_event(request, "minutes_pdf", minutes)
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="minutes-{minutes.pk}.pdf"; '
         f"filename*=UTF-8''{quote(minutes_filename(minutes))}"

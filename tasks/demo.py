@@ -87,7 +87,7 @@ def load() -> None:
     decisions = list(
         Decision.objects.filter(minutes__status=Minutes.Status.ISSUED)
         .select_related("minutes__meeting")
-        .prefetch_related("suggested_units")
+        .prefetch_related("unit_links__unit")
         .order_by("minutes__meeting__starts_at", "number")
     )
     last_of_minutes = {}
@@ -96,7 +96,7 @@ def load() -> None:
     for d in decisions:
         if d.pk == last_of_minutes[d.minutes_id]:
             continue  # left for the office to convert in the browser
-        suggested = list(d.suggested_units.all())
+        suggested = d.suggested_units_in_order()
         lead = suggested[0] if suggested else None
         sources.append(
             {

@@ -191,6 +191,10 @@ def task_assign(
         )
         if decision.minutes.status != Minutes.Status.ISSUED:
             raise ValidationError(_("会议纪要印发后，议定事项才能转为督办任务。"))
+        if not decision.minutes.is_current:
+            raise ValidationError(
+                _("该版纪要已被更正版本取代，请在现行版本中将议定事项转为督办任务。")
+            )
         base = decision.code
     else:
         base = f"{plan.year}-计划-{plan.tasks.count() + 1}"

@@ -386,7 +386,13 @@ def task_create_from_decision(request: HttpRequest, decision_pk: int) -> HttpRes
     if decision.minutes.status != decision.minutes.Status.ISSUED:
         messages.error(request, _("会议纪要印发后，议定事项才能转为督办任务。"))
         return redirect(_url_or(decision.minutes, "tasks:list"))
-    suggested = list(decision.suggested_units.all())
+    if not decision.minutes.is_current:
+        messages.error(
+            request,
+            _("该版纪要已被更正版本取代，请在现行版本中将议定事项转为督办任务。"),
+        )
+        return redirect(_url_or(decision.minutes, "tasks:list"))
+    suggested = decision.suggested_units_in_order()
     text = decision.text.strip()
     initial = {
         "title": text if len(text) <= 60 else text[:58] + "…",

@@ -265,3 +265,37 @@ class ExtensionDecisionTests(PortalTestCase):
                 recipient=self.liaison_a, read_at__isnull=True, text__contains="已批准"
             ).exists()
         )
+
+
+class SupersededMinutesTests(PortalTestCase):
+    def test_a_replaced_version_no_longer_yields_tasks(self):
+        from meetings.models import Minutes
+
+        from .factories import issued_decisions
+
+        (old,) = issued_decisions(self.office, ["建设知识产权工作站"])
+        Minutes.objects.create(
+            meeting=old.minutes.meeting,
+            version=2,
+            title=old.minutes.title,
+            narrative="更正后的正文。",
+            drafted_by=self.office,
+            status=Minutes.Status.ISSUED,
+            supersedes=old.minutes,
+        )
+        url = reverse("tasks:create_from_decision", args=[old.pk])
+        response = self.get_as(self.office, url, follow=True)
+        self.assertContains(
+            response, "该版纪要已被更正版本取代，请在现行版本中将议定事项转为督办任务。"
+        )
+        self.assertNotContains(response, 'name="lead"')
+        with self.assertRaisesMessage(ValidationError, "已被更正版本取代"):
+            services.task_assign(
+                decision=old,
+                lead=self.unit_a,
+                due=date(2027, 6, 30),
+                title="建设知识产权工作站",
+                description="",
+                by=self.office,
+            )
+        self.assertFalse(Task.objects.filter(decision=old).exists())
