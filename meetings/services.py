@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from members.grants import set_unit_grants
 from members.models import LeadingGroup, Person, Unit, User
+from tasks.notifications import notify, office_people, unit_people
 
 from .models import Attendance, Decision, Meeting, Minutes, Topic
 from .pdf import document_facts
@@ -36,25 +37,6 @@ class StaleEdit(Exception):
     def __init__(self, current: Minutes) -> None:
         super().__init__("stale minutes edit")
         self.current = current
-
-
-def _notify(recipients, **kwargs) -> None:
-    # The portal's one notification helper lives with the tasks.
-    from tasks.notifications import notify
-
-    notify(recipients, **kwargs)
-
-
-def _office_people() -> list[User]:
-    from tasks.notifications import office_people
-
-    return office_people()
-
-
-def _unit_people(units) -> list[User]:
-    from tasks.notifications import unit_people
-
-    return unit_people(units)
 
 
 def _reason(obj, text: str) -> None:
@@ -264,8 +246,8 @@ def topic_raise(
     _reason(topic, _("提出议题"))
     topic.save()
     topic.related_units.set([u for u in related_units if u.pk != unit.pk])
-    _notify(
-        [u for u in _office_people() if u.pk != by.pk],
+    notify(
+        [u for u in office_people() if u.pk != by.pk],
         text=_("%(unit)s提出议题：%(title)s，请安排列入会议议程。")
         % {"unit": unit.name, "title": topic.title},
         url=topic.get_absolute_url(),
@@ -284,8 +266,8 @@ def topic_withdraw(*, topic: Topic, by: User) -> Topic:
     topic.status = Topic.Status.WITHDRAWN
     _reason(topic, _("提出单位撤回议题"))
     topic.save()
-    _notify(
-        _office_people(),
+    notify(
+        office_people(),
         text=_("%(unit)s撤回了议题：%(title)s")
         % {"unit": topic.raised_by_unit.name, "title": topic.title},
         url=topic.get_absolute_url(),
@@ -627,7 +609,7 @@ def minutes_submit(*, minutes: Minutes, by: User) -> Minutes:
     minutes.edit_version += 1
     _reason(minutes, _("报送审批"))
     minutes.save()
-    _notify(
+    notify(
         _approvers(minutes),
         text=_("纪要待您审批：%(title)s（第%(v)d版）")
         % {"title": minutes.title, "v": minutes.version},
@@ -659,8 +641,8 @@ def minutes_approve(*, minutes: Minutes, by: User) -> Minutes:
     minutes.return_reason = ""
     _reason(minutes, _("审批同意"))
     minutes.save()
-    _notify(
-        _office_people(),
+    notify(
+        office_people(),
         text=_("纪要已审批同意，请编号印发：%(title)s（审批人：%(by)s）")
         % {"title": minutes.title, "by": by},
         url=minutes.get_absolute_url(),
@@ -683,8 +665,8 @@ def minutes_return(*, minutes: Minutes, by: User, reason: str) -> Minutes:
     minutes.edit_version += 1
     _reason(minutes, _("退回修改：%(reason)s") % {"reason": reason.strip()})
     minutes.save()
-    _notify(
-        _office_people(),
+    notify(
+        office_people(),
         text=_("纪要被退回修改：%(title)s。退回理由：%(reason)s")
         % {"title": minutes.title, "reason": reason.strip()},
         url=minutes.get_absolute_url(),
@@ -717,8 +699,8 @@ def minutes_issue(*, minutes: Minutes, by: User) -> Minutes:
     _reason(minutes, _("印发 %(label)s") % {"label": minutes.issue_label})
     minutes.save()
     meeting_grants_sync(meeting=minutes.meeting)
-    _notify(
-        _unit_people(minutes.meeting.concerned_units()),
+    notify(
+        unit_people(minutes.meeting.concerned_units()),
         text=_("会议纪要已印发：%(title)s %(label)s")
         % {"title": minutes.title, "label": minutes.issue_label},
         url=minutes.get_absolute_url(),
@@ -753,6 +735,7 @@ def _tasks_follow_correction(new: Minutes, *, by: User) -> list:
             left.append(task)
             continue
         task.decision = target
+        task.edit_version += 1  # an edit form opened before this is now stale
         task._history_user = by
         task._change_reason = _("纪要更正：改挂第%(v)d版议定事项第%(n)d项") % {
             "v": new.version,
@@ -760,8 +743,8 @@ def _tasks_follow_correction(new: Minutes, *, by: User) -> list:
         }
         task.save()
     if left:
-        _notify(
-            _office_people(),
+        notify(
+            office_people(),
             text=_(
                 "%(label)s更正印发后，原第%(v)d版下列议定事项已不存在，"
                 "其督办任务仍挂在原版本上，请核对：%(tasks)s"

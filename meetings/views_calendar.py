@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from jinwei_ip.lib.audit import export_event, log_event
-from jinwei_ip.lib.ratelimit import ratelimit
+from jinwei_ip.lib.ratelimit import RATES, ratelimit
 from members.models import CalendarFeedKey
 
 from .ics import meetings_calendar
@@ -77,7 +77,7 @@ def calendar_reset(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_safe
-@ratelimit(key="ip", rate="60/m", group="calendar_feed")
+@ratelimit(key="ip", rate=RATES["calendar_feed"], group="calendar_feed")
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The meetings ``Meeting.objects.visible_to`` gives the token's person: the
     same as the session download. A wrong, reset or stale token, or a deactivated

@@ -157,6 +157,9 @@ RATES = {
     "pdf": "20/m",  # minutes, bulletin and ledger PDFs
     "export": "30/m",  # the Excel ledger and the calendar download
     "import": "10/m",  # work-plan uploads and confirmations (POST)
+    # the calendar subscription feed, per address (no session): many people may
+    # share one address behind the intranet's NAT, and the token cannot be guessed
+    "calendar_feed": "60/m",
 }
 
 
