@@ -1,6 +1,6 @@
 """The task ledger (督办台账) as a PDF: A4 landscape, one row per task.
 
-The rows are the Excel ledger's (``tasks.views.ledger_rows``, same columns, same
+The rows are the Excel ledger's (``tasks.ledger.ledger_rows``, same columns, same
 text), for the same filter and the same person (``filtered_tasks``); this module
 only lays them out: a title, a line saying what was selected and when, the table
 with its header repeated on every page, and "第 N 页 共 M 页" at the foot.
@@ -15,7 +15,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django import forms
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
@@ -26,8 +25,8 @@ from jinwei_ip.lib.pdf import render_pdf
 from members.models import User
 
 from .forms import TaskFilterForm
+from .ledger import LEDGER_HEADERS, filter_summary, ledger_rows
 from .models import Task
-from .views import LEDGER_HEADERS, ledger_rows
 
 TEMPLATE = "pdf/ledger.html"
 
@@ -78,30 +77,6 @@ def ledger_title(user: User) -> str:
     if user.is_unit_member:
         return _("%(unit)s承办的督办任务") % {"unit": user.unit.name}
     return _("督办台账")
-
-
-def _display(field: forms.Field, value: Any) -> str:
-    if isinstance(field, forms.ModelChoiceField):
-        return str(value)
-    if isinstance(field, forms.ChoiceField):
-        return str(dict(field.choices).get(value, value))
-    if isinstance(value, date):
-        return value.isoformat()
-    return f"“{value}”"
-
-
-def filter_summary(form: TaskFilterForm) -> str:
-    """What the filter selected, as one line (状态：未销号；单位：区司法局)."""
-    if not form.is_valid():
-        # filtered_tasks applies nothing when the form does not validate.
-        return _("筛选条件有误，未作筛选")
-    parts = [
-        _("%(label)s：%(value)s")
-        % {"label": field.label, "value": _display(field, form.cleaned_data[name])}
-        for name, field in form.fields.items()
-        if form.cleaned_data.get(name) not in (None, "")
-    ]
-    return "；".join(parts) if parts else _("无（全部可见任务）")
 
 
 def _row(values: list) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -55,6 +55,7 @@ from .forms import (
     WorkPlanForm,
 )
 from .importer import already_in_plan, parse_work_plan, template_workbook
+from .ledger import LEDGER_HEADERS, LEDGER_WIDTHS, filter_summary, ledger_rows
 from .models import (
     CoUnit,
     Extension,
@@ -179,61 +180,11 @@ def task_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-LEDGER_HEADERS = [
-    "序号",
-    "任务编号",
-    "议定事项/任务",
-    "牵头单位",
-    "配合单位",
-    "完成时限",
-    "进展情况",
-    "状态",
-    "灯",
-]
-LEDGER_WIDTHS = [6, 16, 48, 16, 24, 22, 60, 10, 10]
-
-
-def ledger_rows(qs: QuerySet[Task]) -> list[list]:
-    latest = ProgressReport.objects.filter(
-        task=OuterRef("pk"), is_lead_report=True
-    ).order_by("-created_at", "-pk")
-    qs = qs.annotate(latest_lead_text=Subquery(latest.values("text")[:1]))
-    rows = []
-    for n, task in enumerate(qs, start=1):
-        due = task.due_on.isoformat()
-        if task.is_extended:
-            due += _("（原定 %(d)s）") % {"d": task.original_due_on.isoformat()}
-        subject = task.title
-        shortened = task.title.removesuffix("…")
-        if task.description.startswith(shortened):
-            # the title is the text's beginning (a decided matter cut short for
-            # the list): the whole text once, not its beginning twice
-            subject = task.description
-        elif task.description:
-            subject = f"{task.title}\n{task.description}"
-        rows.append(
-            [
-                n,
-                task.code,
-                subject,
-                task.lead_unit.name,
-                task.co_unit_names(),
-                due,
-                task.latest_lead_text or "",
-                task.get_status_display(),
-                task.light_label,
-            ]
-        )
-    return rows
-
-
 @require_GET
 @limited("export")
 def task_export(request: HttpRequest) -> HttpResponse:
     """督办台账 as .xlsx for the list's current filter (formula-safe)."""
     from jinwei_ip.lib.xlsx import write_table
-
-    from .ledger_pdf import filter_summary
 
     form, qs = filtered_tasks(request.user, request.GET)
     today = timezone.localdate()
@@ -244,7 +195,7 @@ def task_export(request: HttpRequest) -> HttpResponse:
             "金台区知识产权工作协调领导小组督办台账（%(d)s）　筛选条件：%(f)s　共 %(n)d 项"
         )
         % {"d": today.isoformat(), "f": filter_summary(form), "n": len(rows)},
-        headers=LEDGER_HEADERS,
+        headers=[str(h) for h in LEDGER_HEADERS],
         rows=rows,
         widths=LEDGER_WIDTHS,
     )

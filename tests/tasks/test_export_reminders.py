@@ -163,3 +163,19 @@ class ReminderTests(PortalTestCase):
         office_mail = next(m for m in mail.outbox if m.to == [self.office.email])
         self.assertIn("已逾期", office_mail.body)
         self.assertIn(task.code, office_mail.body)
+
+
+class ExportLanguageTests(PortalTestCase):
+    def test_english_ledger_has_english_headers(self):
+        from django.conf import settings
+
+        make_task(by=self.office, lead=self.unit_a)
+        self.client.force_login(self.office)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        ws = load_workbook(
+            BytesIO(self.client.get(reverse("tasks:export")).content)
+        ).active
+        self.assertEqual(
+            [c.value for c in ws[2]][:4],
+            ["No.", "Task number", "Decided matter/task", "Lead unit"],
+        )
