@@ -168,7 +168,10 @@ class ReminderTests(PortalTestCase):
 class ExportLanguageTests(PortalTestCase):
     def test_english_ledger_has_english_headers(self):
         from django.conf import settings
+        from django.utils import translation
 
+        # the request activates English in this thread; later tests expect Chinese
+        self.addCleanup(translation.activate, translation.get_language())
         make_task(by=self.office, lead=self.unit_a)
         self.client.force_login(self.office)
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
