@@ -86,7 +86,7 @@ def may_view_topic(user: User, topic: Topic) -> bool:
         return False
     if user.unit_id == topic.raised_by_unit_id:
         return True
-    return topic.related_units.filter(pk=user.unit_id).exists()
+    return Topic.objects.visible_to(user).filter(pk=topic.pk).exists()
 
 
 def may_withdraw_topic(user: User, topic: Topic) -> bool:

@@ -222,6 +222,27 @@ class MeetingGroupObjectPermission(GroupObjectPermissionBase):
         abstract = False
 
 
+class TopicQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TopicQuerySet:
+        """Topics a person may open (the rule of ``access.may_view_topic``): all for
+        the office and leaders; for a unit's accounts those their unit raised or is
+        asked to coordinate on."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.sees_everything:
+            return self.all()
+        if not user.is_unit_member:
+            return self.none()
+        return self.filter(
+            models.Q(raised_by_unit_id=user.unit_id)
+            | models.Q(
+                pk__in=Topic.related_units.through.objects.filter(
+                    unit_id=user.unit_id
+                ).values("topic_id")
+            )
+        )
+
+
 class Topic(models.Model):
     """A matter (议题) raised by a unit for cross-department coordination."""
 
@@ -267,6 +288,8 @@ class Topic(models.Model):
     decline_reason = models.TextField(_("暂不列入的理由"), blank=True)
     created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting_id", "agenda_order", "-created_at"]

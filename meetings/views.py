@@ -336,11 +336,18 @@ def topic_decline(request: HttpRequest, pk: int) -> HttpResponse:
 def topic_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     require_topic_user(user)
-    qs = Topic.objects.select_related("raised_by_unit", "meeting").prefetch_related(
-        "related_units"
+    qs = (
+        Topic.objects.visible_to(user)
+        .select_related("raised_by_unit", "meeting")
+        .prefetch_related("related_units")
     )
-    if not user.sees_everything:
+    side = request.GET.get("side", "") if not user.sees_everything else ""
+    if side == "raised":
         qs = qs.filter(raised_by_unit_id=user.unit_id)
+    elif side == "asked":
+        qs = qs.exclude(raised_by_unit_id=user.unit_id)
+    else:
+        side = ""
     status = request.GET.get("status", "")
     if status in Topic.Status.values:
         qs = qs.filter(status=status)
@@ -358,6 +365,7 @@ def topic_list(request: HttpRequest) -> HttpResponse:
             "topics": page.object_list,
             "statuses": Topic.Status.choices,
             "status": status,
+            "side": side,
             "q": q,
             "may_raise": may_raise_topic(user),
         },

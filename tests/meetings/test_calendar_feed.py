@@ -201,9 +201,16 @@ class CalendarFeedTests(MeetingsViewTestCase):
         path = self.feed_path(self.liaison_a)
         self.assertEqual(self.fetch(path).status_code, 200)
         self.assertEqual(self.fetch("/meetings/calendar/x.ics").status_code, 404)
-        r = self.fetch(path)
+        with self.assertLogs("jinwei_ip.audit", logging.INFO) as logs:
+            r = self.fetch(path)
         self.assertEqual(r.status_code, 429)
         self.assertIn("Retry-After", r)
+        # the address is the credential: the audit line masks it
+        self.assertEqual(logs.records[-1].audit["event"], "rate_limited")
+        self.assertEqual(logs.records[-1].audit["path"], "/meetings/calendar/***.ics")
+        self.assertNotIn(
+            path.rsplit("/", 1)[1].removesuffix(".ics"), "\n".join(logs.output)
+        )
         other = self.client.get(path, REMOTE_ADDR="10.0.0.9")
         self.assertEqual(other.status_code, 200)
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from meetings import services
+from meetings import access, services
 from meetings.models import Attendance, Meeting, Minutes, Topic
 from members.models import Person
 from tests.base import PortalTestCase
@@ -308,6 +308,37 @@ class AgendaAndTopicViewTests(MeetingsViewTestCase):
         self.assertNotContains(self.get_as(self.liaison_b, url), "建立纠纷调解衔接机制")
         self.assertStatus(self.nobody, url, 404)
         self.assertStatus(None, url, 302)
+
+    def test_topic_list_shows_topics_a_unit_is_asked_to_coordinate(self):
+        asking = services.topic_raise(
+            unit=self.unit_b,
+            by=self.liaison_b,
+            title="联合执法人员调配",
+            related_units=[self.unit_a],
+        )
+        private = services.topic_raise(
+            unit=self.unit_b, by=self.liaison_b, title="本局内部经费安排"
+        )
+        url = reverse("meetings:topics")
+        r = self.get_as(self.liaison_a, url)
+        self.assertContains(r, asking.title)
+        self.assertContains(r, "需本单位协同")
+        self.assertNotContains(r, private.title)
+        self.assertEqual(
+            set(Topic.objects.visible_to(self.liaison_a)),
+            {
+                t
+                for t in Topic.objects.all()
+                if access.may_view_topic(self.liaison_a, t)
+            },
+        )
+        raised = self.get_as(self.liaison_a, url + "?side=raised")
+        self.assertNotContains(raised, asking.title)
+        self.assertContains(raised, "建立纠纷调解衔接机制")
+        asked = self.get_as(self.liaison_a, url + "?side=asked")
+        self.assertContains(asked, asking.title)
+        self.assertNotContains(asked, "建立纠纷调解衔接机制")
+        self.assertNotContains(self.get_as(self.outsider, url), asking.title)
 
     def test_office_schedules_reorders_removes(self):
         m = f.meeting(self.office, held=False, days=5, units=[self.unit_a])
