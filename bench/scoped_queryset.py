@@ -65,6 +65,21 @@ def main() -> None:
             ]
         )
         data.append({"shape": label, **{k: v[0] for k, v in result.items()}})
+    # The floor of any correct scoping: counting only the liaison's grants (the
+    # guardian index entries, no task touched) against the plain count.
+    from members.models import granted_object_ids
+    from tasks.models import TaskGroupObjectPermission
+
+    grants = granted_object_ids(TaskGroupObjectPermission, liaison, "view_task")
+    floor = median(timed(lambda: grants.count(), runs=args.runs))
+    plain_count = next(d["plain"] for d in data if d["shape"] == "count()")
+    floor_line = (
+        f"Floor: counting nothing but the liaison's grant entries (no task read) "
+        f"takes {ms(floor)} ms, ×{floor / plain_count:.2f} of the plain count — the "
+        "scoped rows are a different, larger set, so no scoping can count them "
+        "within 2× of the plain filter (bench/README.md, Missed 1)."
+    )
+    data.append({"shape": "floor: grant entries only, count()", "scoped": floor})
     sizes = (
         f"The liaison's unit ({unit.name}) leads {plain.count()} tasks and sees "
         f"{scoped.count()} (lead or co-unit) of {Task.objects.count()}."
@@ -86,6 +101,8 @@ def main() -> None:
             ],
             rows,
         )
+        + "\n\n"
+        + floor_line
     )
     write_section("scoped_queryset", "Unit-scoped queryset", body, {"shapes": data})
 
