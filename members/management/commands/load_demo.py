@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -30,5 +31,19 @@ class Command(BaseCommand):
         self.stdout.write(
             _("演示账号（密码均为 %(pw)s）：") % {"pw": members_demo.DEMO_PASSWORD}
         )
-        for username, role, unit in logins:
-            self.stdout.write(f"  {username:<18} {role:<12} {unit}")
+        for line in login_lines(logins):
+            self.stdout.write(line)
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a terminal: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def login_lines(logins: list[tuple[str, str, str]]) -> list[str]:
+    """The demo logins as a table whose unit column lines up in a terminal."""
+    width = max((display_width(str(role)) for _u, role, _unit in logins), default=0)
+    return [
+        f"  {username:<18} {role}{' ' * (width - display_width(str(role)))}  {unit}".rstrip()
+        for username, role, unit in logins
+    ]
