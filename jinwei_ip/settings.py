@@ -197,6 +197,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats by language, in templates as |date:"DATE_FORMAT" (2026年3月8日 / Mar. 8, 2026).
+FORMAT_MODULE_PATH = ["jinwei_ip.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
