@@ -259,6 +259,19 @@ class BulletinViewTests(PortalTestCase):
         )
         self.assertLoginRedirect(self.get_as(None, self.url("bulletin", self.issued)))
 
+    def test_detail_headings_stay_at_body_size(self) -> None:
+        """The preview's 一、/（一） headings are bold body-size lines, not
+        Bootstrap's .h1/.h2 display sizes (the red-headed paper read like a
+        poster)."""
+        html = self.get_as(self.office, self.url("bulletin", self.draft)).content
+        html = html.decode()
+        self.assertIn('<p class="bulletin-h1 fw-bold">一、总体情况</p>', html)
+        self.assertIn(
+            '<p class="bulletin-h2 fw-bold">（一）已逾期任务（红灯）</p>', html
+        )
+        self.assertNotIn('<p class="h1">', html)
+        self.assertNotIn('<p class="h2">', html)
+
     def test_new_matrix_and_draft(self) -> None:
         self.assertEqual(
             self.get_as(self.office, self.url("bulletin_new")).status_code, 200
