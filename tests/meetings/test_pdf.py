@@ -145,6 +145,38 @@ class MinutesPdfTests(PortalTestCase):
             else:
                 self.assertLess(number[0], 200)
 
+    def test_imprint_at_the_foot_of_the_last_page(self):
+        # GB/T 9704-2012 7.4.1: the 版记 (分送 and 印发 lines) is on the last page,
+        # its last rule on the bottom edge of the type area (297 mm - 35 mm).
+        self.assert_imprint_at_foot(self.data)
+
+    def test_short_minutes_keep_the_imprint_on_their_one_page(self):
+        minutes = f.advance(
+            f.draft(
+                f.meeting(self.office, units=[self.unit_a], title="短会"),
+                self.office,
+                decisions=2,
+                narrative="会议研究了知识产权保护工作。",
+            ),
+            office=self.office,
+            leader=self.leader,
+            to="issued",
+        )
+        data = minutes_pdf(minutes)
+        self.assertEqual(len(PdfReader(io.BytesIO(data)).pages), 1)
+        self.assert_imprint_at_foot(data)
+
+    def assert_imprint_at_foot(self, data: bytes) -> None:
+        pages = re.findall(r"<page[^>]*>(.*?)</page>", pdftotext(data, "-bbox"), re.S)
+        words = [re.findall(r'yMax="([\d.]+)">([^<]*)</word>', page) for page in pages]
+        *earlier, last = words
+        for page in earlier:
+            self.assertFalse([w for _y, w in page if w.startswith("分送")])
+        printed = [float(y) for y, w in last if w.endswith("印发")]
+        self.assertTrue(printed, "印发 line not on the last page")
+        type_area_bottom = 841.89 - 35 / 25.4 * 72
+        self.assertAlmostEqual(printed[-1], type_area_bottom, delta=6)
+
     def test_user_markup_is_text_and_nothing_is_fetched(self):
         flat = re.sub(r"\s+", "", pdftotext(self.data))
         self.assertIn('<imgsrc="file:///etc/passwd">', flat)
