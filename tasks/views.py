@@ -464,6 +464,22 @@ def task_sign(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _report_start_percent(user: User, task: Task, is_lead: bool) -> int:
+    """The percentage the report form starts from: the task's progress for the
+    lead unit, the unit's own last figure for a co-unit (the task's progress is
+    the lead's figure for the whole task; offering it to a co-unit that has not
+    reported yet invites it to report 100 % of a part it has not done)."""
+    if is_lead:
+        return task.progress
+    last = (
+        task.reports.filter(unit_id=user.unit_id)
+        .order_by("-created_at", "-pk")
+        .values_list("percent", flat=True)
+        .first()
+    )
+    return last or 0
+
+
 def task_report(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk, perm=REPORT)
     is_lead = may(request.user, LEAD, task)
@@ -474,7 +490,7 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProgressReportForm(
         request.POST or None,
         request.FILES or None,
-        initial={"percent": task.progress},
+        initial={"percent": _report_start_percent(request.user, task, is_lead)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
