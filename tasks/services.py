@@ -510,6 +510,19 @@ def progress_report_edit(
     return report
 
 
+def closure_missing_co_units(
+    links: Iterable[CoUnit], reported_unit_ids: set[int]
+) -> list[str]:
+    """Names of the co-units that still stand between the task and 申请销号:
+    neither reported their part nor excused by the office. The task page asks
+    the same before it offers the closure form."""
+    return [
+        link.unit.name
+        for link in links
+        if not link.report_waived and link.unit_id not in reported_unit_ids
+    ]
+
+
 @transaction.atomic
 def closure_request(*, task: Task, by: User, note: str = "") -> Task:
     """The lead unit asks for closure (申请销号) once every co-unit has reported
@@ -519,12 +532,10 @@ def closure_request(*, task: Task, by: User, note: str = "") -> Task:
         raise ValidationError(_("只有牵头单位可以申请销号。"))
     if not task.reports.filter(is_lead_report=True).exists():
         raise ValidationError(_("请先报送牵头单位的总体进展，再申请销号。"))
-    reported = set(task.reports.values_list("unit_id", flat=True))
-    missing = [
-        link.unit.name
-        for link in task.co_unit_links.select_related("unit")
-        if not link.report_waived and link.unit_id not in reported
-    ]
+    missing = closure_missing_co_units(
+        task.co_unit_links.select_related("unit"),
+        set(task.reports.values_list("unit_id", flat=True)),
+    )
     if missing:
         raise ValidationError(
             _(

@@ -236,6 +236,13 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (e for e in extensions if e.status == Extension.Status.PENDING), None
     )
     actions["decide_pending"] = bool(pending and actions["decide_extension"])
+    # Co-units still to report: said beside the closure button instead of after
+    # the lead has typed its closure note and been refused.
+    closure_waiting = (
+        services.closure_missing_co_units(co_links, set(latest_by_unit))
+        if actions["closure"]
+        else []
+    )
     actions["nothing"] = not any(
         actions[name]
         for name in (
@@ -268,6 +275,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 None,
             ),
             "extensions": extensions,
+            "closure_waiting": closure_waiting,
             "pending_extension": pending,
             "approved_extensions": [
                 e for e in extensions if e.status == Extension.Status.APPROVED

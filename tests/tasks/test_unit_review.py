@@ -55,3 +55,49 @@ class ReportFormStartTests(PortalTestCase):
     def test_the_lead_starts_from_the_tasks_progress(self):
         page = self.get_as(self.liaison_a, self.url)
         self.assertEqual(self.percent_field(page), 100)
+
+
+class ClosureWaitingTests(PortalTestCase):
+    """The lead learns that a co-unit still has to report before it writes its
+    closure note, not from a refusal that throws the note away."""
+
+    def setUp(self):
+        self.task = make_task(by=self.office, lead=self.unit_a, co=[self.unit_b])
+        services.task_sign(task=self.task, by=self.liaison_a)
+        services.progress_report_file(
+            task=Task.objects.get(pk=self.task.pk),
+            by=self.liaison_a,
+            text="全部完成",
+            percent=100,
+        )
+        self.closure = reverse("tasks:closure", args=[self.task.pk])
+
+    def test_the_closure_form_waits_for_the_co_units_report(self):
+        page = self.get_as(self.liaison_a, self.task.get_absolute_url())
+        self.assertNotContains(page, self.closure)
+        self.assertContains(
+            page,
+            f"配合单位 {self.unit_b.name} 尚未报送配合进展：报送后"
+            "（或经办公室确认免报后）可申请销号。",
+        )
+        services.progress_report_file(
+            task=Task.objects.get(pk=self.task.pk),
+            by=self.liaison_b,
+            text="配合部分完成",
+            percent=100,
+        )
+        page = self.get_as(self.liaison_a, self.task.get_absolute_url())
+        self.assertContains(page, self.closure)
+        self.assertNotContains(page, "尚未报送配合进展：")
+
+    def test_a_waived_co_unit_does_not_hold_closure_back(self):
+        services.co_unit_waive(task=self.task, unit=self.unit_b, by=self.office)
+        page = self.get_as(self.liaison_a, self.task.get_absolute_url())
+        self.assertContains(page, self.closure)
+        self.assertNotContains(page, "尚未报送配合进展：")
+
+    def test_the_service_still_refuses(self):
+        response = self.post_as(self.liaison_a, self.closure, follow=True)
+        self.assertContains(response, "尚未报送配合进展，暂不能申请销号")
+        self.task.refresh_from_db()
+        self.assertEqual(self.task.status, Task.Status.IN_PROGRESS)
