@@ -264,12 +264,30 @@ def person_choices() -> tuple[list[tuple], dict[int, Person]]:
     return [("", "—"), *[(p.pk, label(p)) for p in listed]], by_pk
 
 
+# Messages that name their field: a row's error reads "第3行（蒋平）：请选择人员。";
+# any other field error is printed with the field's label before it.
+PERSON_REQUIRED = _("请选择人员。")
+STATUS_REQUIRED = _("请选择出席情况（出席、列席或请假）。")
+
+
+def _row_field_error(row: str, label: str, error: str) -> str:
+    if error in (str(PERSON_REQUIRED), str(STATUS_REQUIRED)):
+        return _("%(row)s：%(error)s") % {"row": row, "error": error}
+    return _("%(row)s，%(label)s：%(error)s") % {
+        "row": row,
+        "label": label,
+        "error": error,
+    }
+
+
 class AttendanceRowForm(forms.Form):
     title_at_meeting = forms.CharField(
         label=_("会时职务"), max_length=100, required=False
     )
     status = forms.ChoiceField(
-        label=_("出席情况"), choices=[("", "—"), *Attendance.Status.choices]
+        label=_("出席情况"),
+        choices=[("", "—"), *Attendance.Status.choices],
+        error_messages={"required": STATUS_REQUIRED},
     )
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
@@ -278,7 +296,10 @@ class AttendanceRowForm(forms.Form):
         if choices is None:
             choices, by_pk = person_choices()
         self.fields["person"] = PersonPick(
-            label=_("人员"), choices=choices, by_pk=by_pk
+            label=_("人员"),
+            choices=choices,
+            by_pk=by_pk,
+            error_messages={"required": PERSON_REQUIRED},
         )
         self.fields["substitute"] = PersonPick(
             label=_("代为出席人员"), choices=choices, by_pk=by_pk, required=False
@@ -330,38 +351,48 @@ class BaseAttendanceFormSet(forms.BaseFormSet):
             yield i, form
 
     def clean(self) -> None:
-        if any(self.errors):
-            messages = []
-            for i, form in enumerate(self.forms):
-                for name, errors in form.errors.items():
-                    label = form.fields[name].label if name in form.fields else ""
-                    for e in errors:
-                        messages.append(f"{self.row_label(i, form)}：{label}{e}")
-            raise ValidationError(messages)
+        """Every problem of the table at once, row by row: each row's field errors
+        and the rules across rows (same person twice, a substitute when not 请假).
+        The rows at fault carry errors (``form.errors``) so the table marks them."""
+        errors: list[tuple[int, str]] = []
+        for i, form in enumerate(self.forms):
+            if self._should_delete_form(form):
+                continue
+            for name, field_errors in form.errors.items():
+                label = form.fields[name].label if name in form.fields else ""
+                errors.extend(
+                    (i, _row_field_error(self.row_label(i, form), label, e))
+                    for e in field_errors
+                )
         seen: dict[int, int] = {}
-        errors = []
         for i, form in self._kept():
             d = form.cleaned_data
             person = d["person"]
+            row_errors = []
             if person.pk in seen:
-                errors.append(
+                row_errors.append(
                     _("%(row)s：与第%(other)d行是同一人。")
                     % {"row": self.row_label(i, form), "other": seen[person.pk] + 1}
                 )
             seen.setdefault(person.pk, i)
             sub = d.get("substitute")
-            if sub is not None and d.get("status") != Attendance.Status.ABSENT:
-                errors.append(
+            status = d.get("status")
+            if sub is not None and status and status != Attendance.Status.ABSENT:
+                row_errors.append(
                     _("%(row)s：只有“请假”时才填写代为出席人员。")
                     % {"row": self.row_label(i, form)}
                 )
             if sub is not None and sub.pk == person.pk:
-                errors.append(
+                row_errors.append(
                     _("%(row)s：代为出席人员不能是本人。")
                     % {"row": self.row_label(i, form)}
                 )
+            for message in row_errors:
+                form.add_error(None, message)
+            errors.extend((i, message) for message in row_errors)
         if errors:
-            raise ValidationError(errors)
+            errors.sort(key=lambda item: item[0])  # in the order of the table
+            raise ValidationError([message for _i, message in errors])
 
     def rows(self) -> list[AttendanceRow]:
         return [form.row() for _i, form in self._kept()]

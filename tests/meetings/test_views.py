@@ -274,6 +274,59 @@ class AttendanceViewTests(MeetingsViewTestCase):
         )
         self.assertContains(r, "第2行（蒋平）：与第1行是同一人。")
 
+    def test_every_row_error_at_once_in_chinese_and_input_kept(self):
+        # One save lists what is wrong in every row, a missing choice as a Chinese
+        # sentence naming it, and marks those rows; the typed values stay.
+        url = reverse("meetings:attendance", args=[self.special.pk])
+        jiang = Person.objects.get(name="蒋平")
+        shen = Person.objects.get(name="沈玉兰")
+        yang = Person.objects.get(name="杨柳")
+        chen = Person.objects.get(name="陈静")
+        r = self.post_as(
+            self.office,
+            url,
+            self.formset_data(
+                [
+                    {"person": jiang.pk, "status": "absent", "note": "外出学习"},
+                    {"person": yang.pk, "status": "present", "substitute": shen.pk},
+                    {"person": jiang.pk, "status": "observer"},
+                    {"person": chen.pk, "status": ""},
+                    {"person": "", "status": "present"},
+                ]
+            ),
+        )
+        self.assertEqual(r.status_code, 200)
+        errors = r.context["formset"].non_form_errors()
+        self.assertEqual(
+            list(errors),
+            [
+                "第2行（杨柳）：只有“请假”时才填写代为出席人员。",
+                "第3行（蒋平）：与第1行是同一人。",
+                "第4行（陈静）：请选择出席情况（出席、列席或请假）。",
+                "第5行（未选择人员）：请选择人员。",
+            ],
+        )
+        self.assertNotContains(r, "这个字段是必填项")
+        self.assertEqual(r.content.decode().count('class="row-invalid"'), 4)
+        self.assertContains(r, 'value="外出学习"')
+        self.assertEqual(
+            set(self.special.attendance.values_list("person__name", flat=True)),
+            {"蒋平", "王建华"},
+        )
+
+    def test_other_field_error_names_row_and_field(self):
+        url = reverse("meetings:attendance", args=[self.special.pk])
+        jiang = Person.objects.get(name="蒋平")
+        r = self.post_as(
+            self.office,
+            url,
+            self.formset_data(
+                [{"person": jiang.pk, "status": "present", "note": "长" * 201}]
+            ),
+        )
+        [error] = r.context["formset"].non_form_errors()
+        self.assertTrue(error.startswith("第1行（蒋平），备注："), error)
+
 
 class AgendaAndTopicViewTests(MeetingsViewTestCase):
     def test_topic_raise_by_liaison_and_visibility(self):
