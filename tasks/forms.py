@@ -298,6 +298,31 @@ class ExtensionRequestForm(PortalForm):
         label=_l("延期理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args, task: Task, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.task = task
+
+    def clean_new_due_on(self) -> date:
+        """The date's limits with the other fields' errors, so one submit tells
+        everything (services.extension_request checks them again)."""
+        from .services import extension_latest
+
+        new = self.cleaned_data["new_due_on"]
+        if new <= self.task.due_on:
+            raise ValidationError(
+                _("申请延至的日期必须晚于现行时限 %(d)s。") % {"d": self.task.due_on}
+            )
+        latest = extension_latest(self.task.due_on)
+        if new > latest:
+            raise ValidationError(
+                _(
+                    "一次延期最长一年：申请延至的日期不能晚于 %(d)s；"
+                    "确需更长时间的，请与办公室商定后重新交办。"
+                )
+                % {"d": latest}
+            )
+        return new
+
 
 class ExtensionDecideForm(PortalForm):
     approve = forms.TypedChoiceField(

@@ -598,7 +598,7 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
     if refusal:
         messages.info(request, refusal)
         return redirect(task)
-    form = ExtensionRequestForm(request.POST or None)
+    form = ExtensionRequestForm(request.POST or None, task=task)
     if request.method == "POST" and form.is_valid():
         try:
             services.extension_request(

@@ -101,3 +101,36 @@ class ClosureWaitingTests(PortalTestCase):
         self.assertContains(response, "尚未报送配合进展，暂不能申请销号")
         self.task.refresh_from_db()
         self.assertEqual(self.task.status, Task.Status.IN_PROGRESS)
+
+
+class ExtensionFormTests(PortalTestCase):
+    def setUp(self):
+        self.task = make_task(by=self.office, lead=self.unit_a)
+        services.task_sign(task=self.task, by=self.liaison_a)
+        self.url = reverse("tasks:extension", args=[self.task.pk])
+
+    def test_a_date_too_far_and_no_reason_are_said_at_once(self):
+        latest = services.extension_latest(self.task.due_on)
+        far = latest.replace(year=latest.year + 1)
+        response = self.post_as(
+            self.liaison_a, self.url, {"new_due_on": far.isoformat(), "reason": ""}
+        )
+        self.assertEqual(response.status_code, 200)
+        form = response.context["form"]
+        self.assertIn("一次延期最长一年", " ".join(form.errors["new_due_on"]))
+        self.assertIn("reason", form.errors)
+        self.assertContains(response, f"不能晚于 {latest.isoformat()}")
+        self.assertFalse(self.task.extensions.exists())
+
+    def test_a_date_not_after_the_deadline_is_said_with_the_field(self):
+        response = self.post_as(
+            self.liaison_a,
+            self.url,
+            {"new_due_on": self.task.due_on.isoformat(), "reason": ""},
+        )
+        form = response.context["form"]
+        self.assertEqual(
+            form.errors["new_due_on"],
+            [f"申请延至的日期必须晚于现行时限 {self.task.due_on.isoformat()}。"],
+        )
+        self.assertIn("reason", form.errors)
