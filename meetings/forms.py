@@ -482,7 +482,8 @@ class DecisionForm(forms.Form):
                 units.append(unit)
         if unknown:
             raise ValidationError(
-                _("没有找到单位：%(names)s") % {"names": "、".join(unknown)}
+                _("没有找到单位“%(names)s”，请核对单位名称（如：区司法局）。")
+                % {"names": "、".join(unknown)}
             )
         return units
 
@@ -511,7 +512,7 @@ class BaseDecisionFormSet(forms.BaseFormSet):
                 label = form.fields[name].label if name in form.fields else ""
                 for e in errors:
                     messages.append(
-                        _("议定事项第%(n)d行：%(label)s%(error)s")
+                        _("议定事项第%(n)d行，%(label)s：%(error)s")
                         % {"n": i + 1, "label": label, "error": e}
                     )
             if (

@@ -561,7 +561,13 @@ class MinutesViewTests(MeetingsViewTestCase):
         }
         bad = {**data, "dec-0-units_text": "不存在的局"}
         r = self.post_as(self.office, url, bad)
-        self.assertContains(r, "议定事项第1行：建议承办单位没有找到单位：不存在的局")
+        self.assertEqual(
+            list(r.context["formset"].non_form_errors()),
+            [
+                "议定事项第1行，建议承办单位：没有找到单位“不存在的局”，"
+                "请核对单位名称（如：区司法局）。"
+            ],
+        )
         self.assertFalse(m.minutes.exists())
         r = self.post_as(self.office, url, data)
         minutes = m.minutes.get()
