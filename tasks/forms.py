@@ -119,10 +119,19 @@ class MultipleFileField(forms.FileField):
             files = [single(data, initial)] if data else []
         if len(files) > MAX_FILES_PER_REPORT:
             raise ValidationError(
-                _("每次最多上传 %(n)d 个文件。") % {"n": MAX_FILES_PER_REPORT}
+                _("选择了 %(k)d 个文件，每次最多上传 %(n)d 个。")
+                % {"k": len(files), "n": MAX_FILES_PER_REPORT}
             )
+        # every refused file named, not only the first: the person picks them
+        # all again (the browser empties the field), so they need the full list
+        errors = []
         for upload in files:
-            check_evidence(upload)
+            try:
+                check_evidence(upload)
+            except ValidationError as error:
+                errors.extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
         return files
 
 
@@ -259,6 +268,20 @@ class ProgressReportForm(PortalForm):
             "可多选，最多 5 个；PDF、JPG、PNG、DOCX、XLSX，单个文件不超过 20 MB。"
         ),
     )
+
+    def clean(self):
+        data = super().clean()
+        chosen = [f for f in self.files.getlist("files") if f] if self.files else []
+        if self.errors and chosen:
+            # A page sent back with an error cannot keep the chosen files (no
+            # browser refills a file field): say so, or the report goes in
+            # without its evidence on the next submit.
+            self.add_error(
+                "files",
+                _("所选的 %(n)d 个文件均未上传：请改正后重新选择文件。")
+                % {"n": len(chosen)},
+            )
+        return data
 
 
 class ProgressReportEditForm(PortalForm):

@@ -7,14 +7,15 @@ from __future__ import annotations
 import shutil
 import tempfile
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
 from tasks import services
-from tasks.models import Task
+from tasks.models import Evidence, ProgressReport, Task
 from tests.base import PortalTestCase
 
-from .factories import make_task
+from .factories import make_task, pdf
 
 MEDIA = tempfile.mkdtemp(prefix="jinwei-unit-review-")
 
@@ -134,3 +135,55 @@ class ExtensionFormTests(PortalTestCase):
             [f"申请延至的日期必须晚于现行时限 {self.task.due_on.isoformat()}。"],
         )
         self.assertIn("reason", form.errors)
+
+
+@override_settings(MEDIA_ROOT=MEDIA)
+class EvidenceErrorTests(PortalTestCase):
+    """A report sent back with an error has lost its chosen files; the page
+    says so and names every refused file."""
+
+    def setUp(self):
+        self.task = make_task(by=self.office, lead=self.unit_a)
+        services.task_sign(task=self.task, by=self.liaison_a)
+        self.url = reverse("tasks:report", args=[self.task.pk])
+
+    def post(self, percent, files):
+        return self.post_as(
+            self.liaison_a,
+            self.url,
+            {"text": "活动已开展", "percent": percent, "files": files},
+        )
+
+    def test_good_files_with_another_error_must_be_chosen_again(self):
+        response = self.post(150, [pdf("签到表.pdf"), pdf("照片.pdf")])
+        self.assertEqual(response.status_code, 200)
+        form = response.context["form"]
+        self.assertIn("percent", form.errors)
+        self.assertEqual(
+            form.errors["files"],
+            ["所选的 2 个文件均未上传：请改正后重新选择文件。"],
+        )
+        self.assertContains(response, "活动已开展")
+        self.assertFalse(ProgressReport.objects.exists())
+
+    def test_every_refused_file_is_named(self):
+        exe = SimpleUploadedFile("工具.exe", b"MZ\x90\x00")
+        fake = SimpleUploadedFile("简报.pdf", b"<html></html>")
+        response = self.post(30, [pdf("签到表.pdf"), exe, fake])
+        errors = response.context["form"].errors["files"]
+        self.assertTrue(any("工具.exe" in e for e in errors))
+        self.assertTrue(any("简报.pdf" in e for e in errors))
+        self.assertIn("所选的 3 个文件均未上传：请改正后重新选择文件。", errors)
+        self.assertFalse(Evidence.objects.exists())
+
+    def test_too_many_files_says_how_many_were_chosen(self):
+        response = self.post(30, [pdf(f"照片{i}.pdf") for i in range(6)])
+        self.assertIn(
+            "选择了 6 个文件，每次最多上传 5 个。",
+            response.context["form"].errors["files"],
+        )
+
+    def test_a_good_report_keeps_its_files(self):
+        response = self.post(30, [pdf("签到表.pdf")])
+        self.assertRedirects(response, self.task.get_absolute_url())
+        self.assertEqual(Evidence.objects.get().original_name, "签到表.pdf")
