@@ -45,8 +45,10 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber, TruncDate
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.http import urlencode
+from django.utils.translation import gettext, gettext_lazy
 
 from duties.models import DutyClause
 from meetings.models import Decision, Meeting
@@ -158,17 +160,35 @@ def _days(expression) -> ExpressionWrapper:
     return ExpressionWrapper(expression, output_field=DurationField())
 
 
-def _figure_aggregates(day: date) -> dict[str, Any]:
-    """The aggregate expressions behind every figure, on a queryset annotated with
-    ``closed_on`` and ``light_value``."""
+def figure_conditions(day: date) -> dict[str, Q]:
+    """Which tasks each counted figure counts, on a queryset annotated with
+    ``closed_on`` and ``light_value``. The aggregates below and the lists the
+    figures link to (``figure_tasks``) both use these, so a figure and its list
+    always agree."""
     closed = Q(status=CLOSED)
     closed_late = closed & Q(closed_on__gt=F("due_on"))
     open_overdue = ~closed & Q(due_on__lt=day)
+    return {
+        "closed": closed,
+        "on_time": closed & Q(closed_on__lte=F("due_on")),
+        "closed_late": closed_late,
+        "open_overdue": open_overdue,
+        "overdue": closed_late | open_overdue,
+        **{f"light_{light}": Q(light_value=light) for light in LIGHTS},
+    }
+
+
+def _figure_aggregates(day: date) -> dict[str, Any]:
+    """The aggregate expressions behind every figure, on a queryset annotated with
+    ``closed_on`` and ``light_value``."""
+    conditions = figure_conditions(day)
+    closed_late = conditions["closed_late"]
+    open_overdue = conditions["open_overdue"]
     today_value = Value(day, output_field=DateField())
     return {
         "led": Count("pk"),
-        "closed": Count("pk", filter=closed),
-        "on_time": Count("pk", filter=closed & Q(closed_on__lte=F("due_on"))),
+        "closed": Count("pk", filter=conditions["closed"]),
+        "on_time": Count("pk", filter=conditions["on_time"]),
         "closed_late": Count("pk", filter=closed_late),
         "open_overdue": Count("pk", filter=open_overdue),
         "days_late_total": Sum(
@@ -180,7 +200,7 @@ def _figure_aggregates(day: date) -> dict[str, Any]:
             )
         ),
         **{
-            f"light_{light}": Count("pk", filter=Q(light_value=light))
+            f"light_{light}": Count("pk", filter=conditions[f"light_{light}"])
             for light in LIGHTS
         },
     }
@@ -441,6 +461,63 @@ def upcoming_deadlines(
     )
 
 
+# --- the tasks behind a figure ---------------------------------------------
+
+# Figure -> its name on the page. "led" is every task of the scope, "co_handled"
+# the tasks the unit co-handles (the unit row's 配合 column).
+FIGURE_LABELS: dict[str, Any] = {
+    "led": gettext_lazy("督办任务"),
+    "closed": gettext_lazy("已销号"),
+    "on_time": gettext_lazy("按时完成"),
+    "closed_late": gettext_lazy("逾期完成"),
+    "open_overdue": gettext_lazy("逾期未完成"),
+    "overdue": gettext_lazy("逾期（含逾期完成）"),
+    "light_red": gettext_lazy("红灯 已逾期"),
+    "light_yellow": gettext_lazy("黄灯 临期或滞后"),
+    "light_green": gettext_lazy("绿灯 正常推进"),
+    "light_grey": gettext_lazy("灰灯 已销号"),
+    "co_handled": gettext_lazy("配合任务"),
+}
+
+
+def figure_tasks(
+    selection: Selection, figure: str, day: date, *, lead_only: bool = False
+) -> QuerySet[Task]:
+    """The tasks a dashboard or scorecard figure counts, deadline first.
+
+    Without a unit: every task of the selection (the totals). With a unit: the
+    tasks it leads or co-handles (the totals of a unit filter), or only those it
+    leads when ``lead_only`` (its row in the unit table and its scorecard);
+    ``co_handled`` needs a unit. Unknown figures raise ``KeyError``.
+    """
+    if figure not in FIGURE_LABELS:
+        raise KeyError(figure)
+    qs = _annotated(selected_tasks(selection), day)
+    unit = selection.unit
+    if figure == "co_handled":
+        if unit is None:
+            raise KeyError(figure)
+        qs = qs.filter(pk__in=CoUnit.objects.filter(unit=unit).values("task"))
+    elif unit is not None:
+        qs = qs.filter(lead_unit=unit) if lead_only else unit_tasks(qs, unit)
+    conditions = figure_conditions(day)
+    if figure not in ("led", "co_handled"):
+        qs = qs.filter(conditions[figure])
+    today_value = Value(day, output_field=DateField())
+    # Days late as the average counts them: to the closing day, or to today.
+    late_by = Case(
+        When(conditions["closed_late"], then=_days(F("closed_on") - F("due_on"))),
+        When(conditions["open_overdue"], then=_days(today_value - F("due_on"))),
+        default=None,
+        output_field=DurationField(),
+    )
+    return (
+        qs.select_related("lead_unit")
+        .annotate(late_by=late_by)
+        .order_by("due_on", "code")
+    )
+
+
 def upcoming_meetings(limit: int = 5) -> list[Meeting]:
     return list(Meeting.objects.upcoming()[:limit])
 
@@ -556,6 +633,22 @@ def dashboard(
         "charts": chart_data(rows, totals),
         "list_limit": LIST_LIMIT,
         "upcoming_days": UPCOMING_DAYS,
+        **figure_urls(selection),
+    }
+
+
+def figure_urls(selection: Selection) -> dict[str, str]:
+    """Link prefixes to the tasks behind each figure; a page appends the figure's
+    name (and, for ``unit_figure_url``, ``&unit=<code>``)."""
+    url = reverse("dashboard:figure_tasks")
+    scope = {
+        "year": selection.year or "",
+        "meeting": selection.meeting.pk if selection.meeting else "",
+    }
+    unit = {"unit": selection.unit.code} if selection.unit else {}
+    return {
+        "figure_url": f"{url}?{urlencode({**scope, **unit})}&figure=",
+        "unit_figure_url": f"{url}?{urlencode(scope)}&scope=lead&figure=",
     }
 
 
@@ -571,6 +664,7 @@ def scorecard(unit: Unit, day: date | None = None) -> dict[str, Any]:
         "row": unit_figures(base, [unit], day)[0],
         "totals": total_figures(unit_tasks(base, unit), day),
         "coverage": duty_coverage(selection.coverage_year, unit, selection),
+        **figure_urls(selection),
     }
 
 

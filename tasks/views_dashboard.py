@@ -17,10 +17,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,7 +30,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jinwei_ip.lib.audit import export_event
 from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
 from jinwei_ip.lib.ratelimit import limited
-from members.access import require_office, require_overseer
+from members.access import (
+    may_view_unit_private,
+    require_office,
+    require_overseer,
+    sees_everything,
+)
 
 from . import bulletins, dashboard
 from .bulletin_pdf import bulletin_pdf_response, paragraphs
@@ -38,7 +45,7 @@ from .forms_dashboard import (
     BulletinFilterForm,
     DashboardFilterForm,
 )
-from .models import Bulletin
+from .models import Bulletin, Task
 
 PER_PAGE = 20
 
@@ -104,6 +111,82 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     # render_to_string gives a SafeString, and the cache keeps its type.
     return render(request, "tasks/dashboard.html", {"body": body})
+
+
+def _ledger_link(figure: str, selection: dashboard.Selection, lead_only: bool) -> str:
+    """The 督办台账 filter showing the same tasks, when the ledger can say it
+    (its unit filter is lead or co-unit, and it has no on-time/late filters)."""
+    params: dict[str, str] = {"status": ""}
+    if figure.startswith("light_"):
+        params["light"] = figure.removeprefix("light_")
+    elif figure == "closed":
+        params["status"] = Task.Status.CLOSED
+    elif figure != "led":
+        return ""
+    if selection.unit is not None:
+        if lead_only:
+            return ""
+        params["unit"] = selection.unit.code
+    if selection.year:
+        params["year"] = str(selection.year)
+    if selection.meeting is not None:
+        params["meeting"] = str(selection.meeting.pk)
+    return reverse("tasks:list") + "?" + urlencode(params)
+
+
+@require_GET
+def figure_list(request: HttpRequest) -> HttpResponse:
+    """The tasks behind one figure of the dashboard, the home summary or a unit's
+    scorecard (every figure links here with its filter). The office and the
+    leaders open any; a unit's people open their own unit's only (404 else)."""
+    figure = request.GET.get("figure", "")
+    lead_only = request.GET.get("scope") == "lead"
+    units = dashboard.member_units()
+    form, selection = _selection(request, units)
+    user = request.user
+    overseer = sees_everything(user)
+    if not overseer and (
+        selection.unit is None or not may_view_unit_private(user, selection.unit)
+    ):
+        raise Http404
+    day = dashboard.today()
+    try:
+        qs = dashboard.figure_tasks(selection, figure, day, lead_only=lead_only)
+    except KeyError:
+        raise Http404 from None
+    if not overseer:
+        qs = qs.filter(pk__in=Task.objects.visible_to(user).values("pk"))
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    if overseer:
+        back = (
+            reverse("dashboard:index")
+            + "?"
+            + urlencode(
+                {
+                    "year": selection.year or "",
+                    "meeting": selection.meeting.pk if selection.meeting else "",
+                    "unit": selection.unit.code if selection.unit else "",
+                }
+            )
+        )
+    else:
+        back = selection.unit.get_absolute_url()
+    return render(
+        request,
+        "tasks/dashboard_figure_list.html",
+        {
+            "form": form,
+            "selection": selection,
+            "figure": figure,
+            "figure_label": dashboard.FIGURE_LABELS[figure],
+            "lead_only": lead_only,
+            "page": page,
+            "tasks": page.object_list,
+            "day": day,
+            "back": back,
+            "ledger": _ledger_link(figure, selection, lead_only),
+        },
+    )
 
 
 # --- bulletins -------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from unittest import mock
 
 from django.core.cache import cache
 from django.db import connection
@@ -191,6 +192,12 @@ class QueryCountTests(PortalTestCase):
             (self.liaison_a, reverse("members:unit", args=[self.unit_a.code])),
             (self.office, reverse("home")),
             (self.liaison_a, reverse("home")),
+            (self.leader, reverse("dashboard:figure_tasks") + "?year=&figure=led"),
+            (
+                self.liaison_a,
+                reverse("dashboard:figure_tasks")
+                + f"?year=&unit={self.unit_a.code}&figure=led",
+            ),
         ]
         factories.bulk_tasks(self.cast, 3)
         self.issue_bulletins(1)
@@ -203,3 +210,139 @@ class QueryCountTests(PortalTestCase):
             with self.assertNumQueries(expected):
                 response = self.client.get(url)
             self.assertEqual(response.status_code, 200, url)
+
+
+class FigureListTests(PortalTestCase):
+    """Every figure links to the list of the tasks it counts, and the list holds
+    exactly those tasks (factories: the 2025 figures worked out by hand)."""
+
+    URL = reverse("dashboard:figure_tasks")
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        factories.build(cls.cast)
+
+    def setUp(self) -> None:
+        patcher = mock.patch("tasks.dashboard.today", return_value=factories.TODAY)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def codes(self, user, query: str) -> list[str]:
+        response = self.get_as(user, f"{self.URL}?{query}")
+        self.assertEqual(response.status_code, 200, query)
+        table = response.content.decode().split('id="figure-tasks"', 1)[1]
+        return re.findall(r'href="/tasks/\d+/">([^<]+)</a>', table)
+
+    def test_totals_lists(self) -> None:
+        cases = {
+            "led": ["T2", "T1", "T3", "T4", "T8", "T5", "T6", "T7"],
+            "closed": ["T2", "T1", "T4"],
+            "on_time": ["T2", "T1"],
+            "closed_late": ["T4"],
+            "open_overdue": ["T3", "T8"],
+            "overdue": ["T3", "T4", "T8"],
+            "light_red": ["T3", "T8"],
+            "light_yellow": ["T5", "T7"],
+        }
+        for figure, expected in cases.items():
+            codes = self.codes(self.leader, f"year=2025&figure={figure}")
+            self.assertEqual(sorted(codes), sorted(expected), figure)
+
+    def test_unit_row_counts_led_tasks_and_unit_filter_counts_co_tasks(self) -> None:
+        a = self.unit_a.code
+        self.assertEqual(
+            sorted(
+                self.codes(self.office, f"year=2025&unit={a}&scope=lead&figure=led")
+            ),
+            ["T1", "T2", "T3", "T4"],
+        )
+        self.assertEqual(
+            sorted(self.codes(self.office, f"year=2025&unit={a}&figure=led")),
+            ["T1", "T2", "T3", "T4", "T5"],
+        )
+        self.assertEqual(
+            self.codes(self.office, f"year=2025&unit={a}&figure=co_handled"), ["T5"]
+        )
+        self.assertEqual(
+            self.codes(self.office, f"year=2025&unit={a}&scope=lead&figure=overdue"),
+            ["T3", "T4"],
+        )
+
+    def test_days_late_as_the_average_counts_them(self) -> None:
+        response = self.get_as(self.leader, f"{self.URL}?year=2025&figure=overdue")
+        rows = response.content.decode().split("<tbody>", 1)[1].split("</tr>")
+        late = {
+            code: re.findall(r'<td class="text-end nowrap">(\S+?)</td>', row)[0]
+            for row in rows
+            for code in re.findall(r'href="/tasks/\d+/">(T\d)</a>', row)
+        }
+        self.assertEqual(late, {"T3": "14", "T4": "5", "T8": "1"})
+
+    def test_dashboard_figures_link_to_their_lists(self) -> None:
+        html = self.get_as(self.leader, DASHBOARD + "?year=2025").content.decode()
+        totals = html.split('id="totals"', 1)[1].split("</section>", 1)[0]
+        for figure in ("led", "closed", "on_time", "overdue", "light_red"):
+            self.assertIn(
+                f'href="{self.URL}?year=2025&amp;meeting=&amp;figure={figure}"', totals
+            )
+        row = html.split(f'data-unit="{self.unit_a.code}"', 1)[1].split("</tr>")[0]
+        self.assertIn(
+            f'href="{self.URL}?year=2025&amp;meeting=&amp;scope=lead&amp;figure='
+            f'open_overdue&amp;unit={self.unit_a.code}"',
+            row,
+        )
+
+    def test_home_and_scorecard_figures_link_to_their_lists(self) -> None:
+        home = self.get_as(self.office, reverse("home")).content.decode()
+        self.assertIn(f'href="{self.URL}?year=2025&amp;figure=led"', home)
+        page = self.get_as(
+            self.liaison_a, reverse("members:unit", args=[self.unit_a.code])
+        ).content.decode()
+        card = page.split('id="scorecard"', 1)[1]
+        self.assertIn(
+            f'href="{self.URL}?year=2025&amp;meeting=&amp;scope=lead&amp;figure='
+            f'closed_late&amp;unit={self.unit_a.code}"',
+            card,
+        )
+
+    def test_ledger_link_only_when_the_ledger_shows_the_same_tasks(self) -> None:
+        response = self.get_as(self.leader, f"{self.URL}?year=2025&figure=light_red")
+        self.assertContains(response, 'id="ledger-link"')
+        self.assertContains(response, "light=red")
+        for query in (
+            "figure=on_time",
+            f"unit={self.unit_a.code}&scope=lead&figure=led",
+        ):
+            response = self.get_as(self.leader, f"{self.URL}?year=2025&{query}")
+            self.assertNotContains(response, 'id="ledger-link"', msg_prefix=query)
+
+    def test_permissions(self) -> None:
+        a, b = self.unit_a.code, self.unit_b.code
+        own = f"{self.URL}?year=2025&unit={a}&scope=lead&figure=led"
+        for user in (
+            self.office,
+            self.leader,
+            self.deputy,
+            self.liaison_a,
+            self.head_a,
+        ):
+            self.assertEqual(self.get_as(user, own).status_code, 200, user)
+        for user in (self.liaison_b, self.outsider, self.nobody):
+            self.assertEqual(self.get_as(user, own).status_code, 404, user)
+        # A unit never opens the whole group's lists or another unit's.
+        self.assertEqual(
+            self.get_as(self.liaison_a, f"{self.URL}?year=2025&figure=led").status_code,
+            404,
+        )
+        self.assertEqual(
+            self.get_as(
+                self.liaison_a, f"{self.URL}?year=2025&unit={b}&figure=led"
+            ).status_code,
+            404,
+        )
+        self.assertEqual(
+            self.get_as(self.leader, f"{self.URL}?figure=nonsense").status_code, 404
+        )
+        self.assertLoginRedirect(self.get_as(None, own))
+        self.assertEqual(self.post_as(self.leader, own).status_code, 405)
