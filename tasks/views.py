@@ -6,6 +6,7 @@ allowed); changes go through ``tasks.services``.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -769,9 +770,19 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(
             Prefetch("co_unit_links", queryset=CoUnit.objects.select_related("unit"))
         )
-        .order_by("code")
     )
+    # In the plan's own order: 计划-2 before 计划-10 (the codes sorted as text
+    # put 计划-10 second).
+    tasks = sorted(tasks, key=lambda task: _natural_key(task.code))
     return render(request, "tasks/plan_detail.html", {"plan": plan, "tasks": tasks})
+
+
+def _natural_key(code: str) -> list[tuple[int, int | str]]:
+    return [
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in re.split(r"(\d+)", code)
+        if part
+    ]
 
 
 @limited("import", methods=("POST",))

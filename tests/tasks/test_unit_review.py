@@ -187,3 +187,17 @@ class EvidenceErrorTests(PortalTestCase):
         response = self.post(30, [pdf("签到表.pdf")])
         self.assertRedirects(response, self.task.get_absolute_url())
         self.assertEqual(Evidence.objects.get().original_name, "签到表.pdf")
+
+
+class PlanOrderTests(PortalTestCase):
+    def test_the_plan_lists_its_items_in_number_order(self):
+        from .factories import work_plan
+
+        plan = work_plan(self.office, year=2031)
+        for n in range(1, 12):
+            make_task(by=self.office, lead=self.unit_a, plan=plan, title=f"任务{n}")
+        page = self.get_as(self.office, plan.get_absolute_url())
+        codes = [t.code for t in page.context["tasks"]]
+        self.assertEqual(codes, [f"2031-计划-{n}" for n in range(1, 12)])
+        html = page.content.decode()
+        self.assertLess(html.index("2031-计划-2<"), html.index("2031-计划-10<"))
