@@ -38,10 +38,18 @@ DUTY_CODE = re.compile(r"([A-Za-z]+)-(\d+)")
 DEFAULT_MAX_UNPACKED = 50 * 1024 * 1024
 
 
+def example_marks() -> set[str]:
+    """What the template writes in the 序号 of its example row (in both
+    languages): such a row shows how to fill the sheet and is never a task."""
+    return {"示例", _("示例")}
+
+
 @dataclass
 class ParseResult:
     rows: list[dict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # numbers of the template's example rows, left out of the import
+    examples: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -138,6 +146,7 @@ def parse_work_plan(data: bytes, year: int) -> ParseResult:
         seen: dict[tuple[str, int], int] = {}
         seqs: dict[str, int] = {}
         lookups = _Lookups()
+        marks = example_marks()
         for number, line in enumerate(rows, start=2):
             if number - 1 > max_rows:
                 result.errors.append(_("文件超过 %(n)d 行的限制。") % {"n": max_rows})
@@ -161,6 +170,11 @@ def parse_work_plan(data: bytes, year: int) -> ParseResult:
                 continue
             if all(_text(v) == "" for v in values.values()):
                 continue  # blank lines between sections are common in plans
+            if _text(values.get("序号")) in marks:
+                # the template's example row, left in by whoever filled it: it
+                # would otherwise be assigned as a task (with a past deadline)
+                result.examples.append(number)
+                continue
             row = _parse_row(number, values, year, lookups, result.errors)
             if row is None:
                 continue
@@ -186,7 +200,15 @@ def parse_work_plan(data: bytes, year: int) -> ParseResult:
     finally:
         wb.close()
     if not result.rows and not result.errors:
-        result.errors.append(_("文件中没有任务行：第1行为表头，任务从第2行开始。"))
+        if result.examples:
+            result.errors.append(
+                _(
+                    "文件中只有模板的示例行（序号为“示例”）：请在其下方填写任务，"
+                    "或改写示例行并填入序号后再导入。"
+                )
+            )
+        else:
+            result.errors.append(_("文件中没有任务行：第1行为表头，任务从第2行开始。"))
     return result
 
 
@@ -356,7 +378,9 @@ def already_in_plan(plan, rows: list[dict]) -> list[str]:
 
 def template_workbook() -> bytes:
     """An empty plan workbook with the columns the importer reads and one
-    example row, for the office to fill in."""
+    example row, for the office to fill in. The example's 序号 is 示例, so the
+    importer leaves it out if it is left in; its deadline is a month without a
+    year (the plan's year)."""
     from io import BytesIO
 
     from openpyxl import Workbook
@@ -370,11 +394,11 @@ def template_workbook() -> bytes:
         cell.font = Font(bold=True)
     sheet.append(
         [
-            1,
+            _("示例"),
             _("开展知识产权宣传周活动（区市场监管局、区委宣传部负责）"),
             "",
             "",
-            _("2026年4月底"),
+            _("4月底"),
             "SCJGJ-1",
         ]
     )

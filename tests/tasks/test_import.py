@@ -220,7 +220,26 @@ class ImportPageTests(PortalTestCase):
         response = self.get_as(self.office, reverse("tasks:plan_import_template"))
         self.assertEqual(response.status_code, 200)
         self.assertIn("attachment", response["Content-Disposition"])
+        # as downloaded: its one row is the example, which is never imported
         result = parse_work_plan(response.content, 2026)
+        self.assertEqual(result.rows, [])
+        self.assertEqual(result.examples, [2])
+        self.assertEqual(
+            result.errors,
+            [
+                "文件中只有模板的示例行（序号为“示例”）：请在其下方填写任务，"
+                "或改写示例行并填入序号后再导入。"
+            ],
+        )
+        # the example itself is a row the importer reads once it is numbered
+        from openpyxl import load_workbook
+
+        book = load_workbook(BytesIO(response.content))
+        self.assertEqual(book.active["A2"].value, "示例")
+        book.active["A2"] = 1
+        numbered = BytesIO()
+        book.save(numbered)
+        result = parse_work_plan(numbered.getvalue(), 2026)
         self.assertEqual(result.errors, [])
         (row,) = result.rows
         self.assertEqual(row["lead_name"], "区市场监管局")

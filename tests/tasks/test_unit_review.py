@@ -201,3 +201,36 @@ class PlanOrderTests(PortalTestCase):
         self.assertEqual(codes, [f"2031-计划-{n}" for n in range(1, 12)])
         html = page.content.decode()
         self.assertLess(html.index("2031-计划-2<"), html.index("2031-计划-10<"))
+
+
+class TemplateExampleRowTests(PortalTestCase):
+    """The office fills the downloaded template below its example row and forgets
+    to delete it: the example is not assigned as a task."""
+
+    def test_the_example_left_in_is_not_imported(self):
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        from .factories import work_plan
+
+        plan = work_plan(self.office, year=2027)
+        template = self.get_as(self.office, reverse("tasks:plan_import_template"))
+        book = load_workbook(BytesIO(template.content))
+        book.active.append(
+            [1, "开展知识产权进企业服务", self.unit_a.name, "", "2027-06-30", ""]
+        )
+        data = BytesIO()
+        book.save(data)
+        url = reverse("tasks:plan_import", args=[plan.pk])
+        preview = self.post_as(
+            self.office,
+            url,
+            {"file": SimpleUploadedFile("计划.xlsx", data.getvalue())},
+        )
+        self.assertContains(preview, "第2行是模板的示例行（序号为“示例”），不会导入。")
+        self.assertContains(preview, "预览：共 1 项任务")
+        self.client.post(reverse("tasks:plan_import_confirm", args=[plan.pk]))
+        self.assertEqual(
+            list(plan.tasks.values_list("title", flat=True)), ["开展知识产权进企业服务"]
+        )
