@@ -456,3 +456,15 @@ class TaskFilterForm(PortalForm):
         set_plain_choices(
             self.fields["unit"], member_units().values_list("code", "name")
         )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("due_from"), data.get("due_to")
+        if start and end and start > end:
+            # a swapped range matched nothing, and the empty list did not say why
+            self.add_error(
+                "due_to",
+                _("“时限至”%(end)s 早于“时限自”%(start)s，请调换或改正。")
+                % {"end": end.isoformat(), "start": start.isoformat()},
+            )
+        return data

@@ -234,3 +234,21 @@ class TemplateExampleRowTests(PortalTestCase):
         self.assertEqual(
             list(plan.tasks.values_list("title", flat=True)), ["开展知识产权进企业服务"]
         )
+
+
+class LedgerDueRangeTests(PortalTestCase):
+    def test_a_swapped_due_range_is_said_not_an_empty_list(self):
+        make_task(by=self.office, lead=self.unit_a)
+        page = self.get_as(
+            self.office,
+            reverse("tasks:list") + "?due_from=2027-01-01&due_to=2026-01-01",
+        )
+        self.assertContains(
+            page, "时限至：“时限至”2026-01-01 早于“时限自”2027-01-01，请调换或改正。"
+        )
+        self.assertNotContains(page, "没有符合条件的任务。")
+        page = self.get_as(
+            self.office,
+            reverse("tasks:list") + "?due_from=2026-01-01&due_to=2026-01-01",
+        )
+        self.assertNotContains(page, "早于“时限自”")
