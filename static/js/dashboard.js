@@ -24,6 +24,7 @@
   var units = document.getElementById("chart-units");
   if (units) {
     var keys = ["on_time", "closed_late", "open_overdue", "open_on_track"];
+    var horizontal = data.units.labels.length === 1;
     new Chart(units, {
       type: "bar",
       data: {
@@ -41,10 +42,16 @@
       options: {
         responsive: true,
         maintainAspectRatio: false,
-        indexAxis: data.units.labels.length > 1 ? "x" : "y",
+        indexAxis: horizontal ? "y" : "x",
+        // Task counts: whole numbers on the value axis, which is x when one unit
+        // is drawn as a horizontal bar (it showed 0.2, 0.4 ... there).
         scales: {
-          x: { stacked: true, ticks: { autoSkip: false, maxRotation: 45 } },
-          y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }
+          x: horizontal
+            ? { stacked: true, beginAtZero: true, ticks: { precision: 0 } }
+            : { stacked: true, ticks: { autoSkip: false, maxRotation: 45 } },
+          y: horizontal
+            ? { stacked: true }
+            : { stacked: true, beginAtZero: true, ticks: { precision: 0 } }
         },
         plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } }
       }

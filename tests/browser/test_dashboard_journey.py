@@ -73,6 +73,12 @@ def test_leader_dashboard_matches_unit_scorecard(page, portal_url):
     assert "unit=sfj" in page.url
     row = page.locator('#unit-table tr[data-unit="sfj"]')
     assert page.locator("#unit-table tbody tr").count() == 1
+    # One unit is a horizontal bar: its value axis counts whole tasks.
+    ticks = page.evaluate(
+        "() => Chart.getChart('chart-units').scales.x.ticks.map(t => t.value)"
+    )
+    assert ticks and all(float(t).is_integer() for t in ticks), ticks
+    assert page.get_by_text("区司法局牵头任务完成情况").is_visible()
     board = {name: figure(row, name) for name in FIGURES}
     totals = page.locator("#lights-table")
     board_lights = {name: figure(totals, name) for name in LIGHTS}

@@ -50,6 +50,13 @@ class DashboardPermissionTests(PortalTestCase):
         self.assertContains(response, "单位：")
         self.assertContains(response, "年度：")
 
+    def test_unit_filter_names_the_unit_above_its_row(self) -> None:
+        response = self.get_as(self.leader, DASHBOARD + f"?unit={self.unit_a.code}")
+        self.assertContains(
+            response, f"<span>{self.unit_a.name}牵头任务完成情况</span>"
+        )
+        self.assertNotContains(response, "<span>各成员单位牵头任务完成情况</span>")
+
     def test_plenary_warning(self) -> None:
         response = self.get_as(self.leader, DASHBOARD)
         self.assertContains(response, "尚未召开或计划全体会议")
