@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -252,3 +253,29 @@ class LedgerDueRangeTests(PortalTestCase):
             reverse("tasks:list") + "?due_from=2026-01-01&due_to=2026-01-01",
         )
         self.assertNotContains(page, "早于“时限自”")
+
+
+class PendingExtensionNoteTests(PortalTestCase):
+    def test_the_lead_is_told_its_request_waits_where_the_button_was(self):
+        task = make_task(by=self.office, lead=self.unit_a)
+        services.task_sign(task=task, by=self.liaison_a)
+        extension_url = reverse("tasks:extension", args=[task.pk])
+        page = self.get_as(self.liaison_a, task.get_absolute_url())
+        self.assertContains(page, extension_url)
+        new = task.due_on + timedelta(days=30)
+        services.extension_request(
+            task=Task.objects.get(pk=task.pk),
+            by=self.liaison_a,
+            reason="场地协调",
+            new_due_on=new,
+        )
+        page = self.get_as(self.liaison_a, task.get_absolute_url())
+        self.assertNotContains(page, extension_url)
+        self.assertContains(
+            page,
+            f"延期申请（申请延至 {new.isoformat()}）待审批</a>，审批前不能再次申请延期。",
+        )
+        # the approver sees the decision button, not the lead's note
+        page = self.get_as(self.office, task.get_absolute_url())
+        self.assertNotContains(page, "审批前不能再次申请延期")
+        self.assertContains(page, "审批延期申请（申请延至")
