@@ -42,9 +42,22 @@ class DashboardFilterForm(PortalForm):
 
     def __init__(self, *args, units: list[Unit], **kwargs) -> None:
         """``units``: the member units, already read by the view (one query for the
-        choices and the dashboard rows)."""
+        choices and the dashboard rows).
+
+        The meetings offered are the chosen year's: a meeting of another year
+        selects no task of this year, and the page read as if nothing had been
+        done. A meeting left over from the year before the person changed it is
+        dropped rather than refused."""
         super().__init__(*args, **kwargs)
         self.units = {u.code: u for u in units}
+        year = str(self.data.get("year", ""))
+        if year.isdigit():
+            meetings = self.fields["meeting"].queryset.filter(year=int(year))
+            self.fields["meeting"].queryset = meetings
+            chosen = str(self.data.get("meeting", ""))
+            if chosen.isdigit() and not meetings.filter(pk=int(chosen)).exists():
+                self.data = self.data.copy()
+                self.data["meeting"] = ""
         set_plain_choices(
             self.fields["meeting"],
             self.fields["meeting"].queryset.values_list("pk", "title"),

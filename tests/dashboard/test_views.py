@@ -353,3 +353,29 @@ class FigureListTests(PortalTestCase):
         )
         self.assertLoginRedirect(self.get_as(None, own))
         self.assertEqual(self.post_as(self.leader, own).status_code, 405)
+
+
+class DashboardMeetingFilterTests(PortalTestCase):
+    """The source-meeting filter offers the chosen year's meetings only."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.data = factories.build(cls.cast)
+
+    def test_meetings_of_the_year_are_offered(self) -> None:
+        pk = self.data.meeting.pk
+        response = self.get_as(self.leader, DASHBOARD + "?year=2025")
+        self.assertContains(response, f'<option value="{pk}">')
+        response = self.get_as(self.leader, DASHBOARD + "?year=2024")
+        self.assertNotContains(response, f'<option value="{pk}"')
+
+    def test_meeting_of_another_year_is_dropped_not_refused(self) -> None:
+        pk = self.data.meeting.pk
+        response = self.get_as(self.leader, DASHBOARD + f"?year=2024&meeting={pk}")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "来源会议：")
+        self.assertIsNone(response.context["form"].cleaned_data["meeting"])
+        self.assertContains(response, '<option value="2024" selected>')
+        response = self.get_as(self.leader, DASHBOARD + f"?year=2025&meeting={pk}")
+        self.assertContains(response, f'<option value="{pk}" selected>')
