@@ -193,6 +193,27 @@ class Meeting(models.Model):
             return Unit.objects.members()
         return self.units.all()
 
+    def minutes_readers(self):
+        """The units that read the meeting's issued minutes: those it concerns, the
+        units its issued decided matters name (建议承办单位), and the units leading
+        or cooperating on tasks made from them. A unit given work by the minutes
+        can open them, though the meeting did not list it."""
+        from members.models import Unit
+
+        issued = self.minutes.filter(status=Minutes.Status.ISSUED)
+        on_tasks = Q(led_tasks__decision__minutes__meeting=self) | Q(
+            co_tasks__decision__minutes__meeting=self
+        )
+        return Unit.objects.filter(
+            Q(pk__in=self.concerned_units().values("pk"))
+            | Q(
+                pk__in=SuggestedUnit.objects.filter(
+                    decision__minutes__in=issued
+                ).values("unit_id")
+            )
+            | Q(pk__in=Unit.objects.filter(on_tasks).values("pk"))
+        ).order_by("order", "pk")
+
     def can_be_held(self) -> bool:
         return self.is_planned
 

@@ -71,11 +71,21 @@ def _live_name_lists(meeting: Meeting) -> list[dict]:
     ]
 
 
-def _live_distribution(meeting: Meeting) -> str:
+def _live_distribution(minutes: Minutes) -> str:
+    """分送: the leaders and the units the meeting lists, with the units its decided
+    matters name (建议承办单位) though the meeting did not list them."""
+    meeting = minutes.meeting
     if meeting.is_plenary:
         return _("分送：领导小组组长、副组长，各成员单位。")
+    units = {u.pk: u for u in meeting.units.all()}
+    for decision in minutes.decisions.prefetch_related("unit_links__unit"):
+        for unit in decision.suggested_units_in_order():
+            units.setdefault(unit.pk, unit)
     return _("分送：领导小组组长、副组长，%(units)s。") % {
-        "units": "、".join(u.name for u in meeting.units.all()) or _("各成员单位")
+        "units": "、".join(
+            u.name for u in sorted(units.values(), key=lambda u: (u.order, u.pk))
+        )
+        or _("各成员单位")
     }
 
 
@@ -89,7 +99,7 @@ def document_facts(minutes: Minutes) -> dict:
         "mark": f"{group.name}纪要",
         "issuer": _("%(group)s办公室") % {"group": group.name},
         "name_lists": _live_name_lists(meeting),
-        "distribution": _live_distribution(meeting),
+        "distribution": _live_distribution(minutes),
     }
 
 

@@ -216,11 +216,14 @@ def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
 
 def meeting_grants_sync(*, meeting: Meeting) -> None:
     """The one place meeting access is granted: every unit the meeting concerns may
-    open the meeting; once a minutes version is issued, also read its minutes."""
-    perms = [VIEW_MEETING]
+    open the meeting; once a minutes version is issued, the minutes' readers
+    (``Meeting.minutes_readers``: also the units its decided matters name or give
+    tasks to) may open the meeting and read its issued minutes."""
+    grants = {unit: [VIEW_MEETING] for unit in meeting.concerned_units()}
     if meeting.minutes.filter(status=Minutes.Status.ISSUED).exists():
-        perms.append(VIEW_MINUTES)
-    set_unit_grants(meeting, {unit: perms for unit in meeting.concerned_units()})
+        for unit in meeting.minutes_readers():
+            grants[unit] = [VIEW_MEETING, VIEW_MINUTES]
+    set_unit_grants(meeting, grants)
 
 
 # --- topics (议题) ---------------------------------------------------------------
@@ -700,7 +703,7 @@ def minutes_issue(*, minutes: Minutes, by: User) -> Minutes:
     minutes.save()
     meeting_grants_sync(meeting=minutes.meeting)
     notify(
-        unit_people(minutes.meeting.concerned_units()),
+        unit_people(minutes.meeting.minutes_readers()),
         text=_("会议纪要已印发：%(title)s %(label)s")
         % {"title": minutes.title, "label": minutes.issue_label},
         url=minutes.get_absolute_url(),
