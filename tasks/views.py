@@ -879,7 +879,19 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
         note.save(update_fields=["read_at"])
     if request.POST.get("go") and note.url.startswith("/"):
         return redirect(note.url)
-    return redirect("tasks:notifications")
+    return _notifications_page(request)
+
+
+def _notifications_page(request: HttpRequest) -> HttpResponse:
+    """Back to the page of the list the person was on (marking one notice read on
+    page 3 used to jump to page 1)."""
+    from django.urls import reverse
+
+    url = reverse("tasks:notifications")
+    page = request.POST.get("page", "")
+    if page.isdigit() and int(page) > 1:
+        url += f"?page={int(page)}"
+    return redirect(url)
 
 
 @require_POST
