@@ -17,7 +17,15 @@ from .access import (
     require_office,
 )
 from .forms import PositionAssignForm
-from .models import LeadingGroup, Membership, Position, Provision, Unit, User
+from .models import (
+    LeadingGroup,
+    Membership,
+    Person,
+    Position,
+    Provision,
+    Unit,
+    User,
+)
 from .services import position_assign
 
 
@@ -168,10 +176,30 @@ def position_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _person_label(person: Person) -> str:
+    details = " ".join(
+        part
+        for part in (person.unit.name if person.unit else "", person.job_title)
+        if part
+    )
+    return f"{person.name}（{details}）" if details else person.name
+
+
+def _limit_candidates(form: PositionAssignForm, position: Position) -> None:
+    """A member unit's seat is held by that unit's 分管负责同志: offer its own
+    people only. Every other post lists everyone, by unit. Names alone (27 of
+    them, no unit) let the office pick another unit's person for the seat."""
+    field = form.fields["person"]
+    if position.kind == Position.Kind.MEMBER and position.unit_id:
+        field.queryset = field.queryset.filter(unit=position.unit)
+    field.label_from_instance = _person_label
+
+
 def position_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_office(request.user)
     position = get_object_or_404(Position.objects.select_related("unit"), pk=pk)
     form = PositionAssignForm(request.POST or None)
+    _limit_candidates(form, position)
     if request.method == "POST" and form.is_valid():
         try:
             position_assign(position=position, **form.cleaned_data)

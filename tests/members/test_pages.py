@@ -160,3 +160,42 @@ class HomePageTests(PortalTestCase):
         response = self.get_as(self.liaison_a, "/")
         self.assertContains(response, "知识产权规范性法律文件起草和审查工作")
         self.assertNotContains(response, "统筹安排区级财政资金支持知识产权工作")
+
+
+class PositionCandidatesTests(PortalTestCase):
+    """The office picks a member unit's new 成员 among that unit's people, each
+    shown with unit and title."""
+
+    def setUp(self) -> None:
+        self.position = Position.objects.get(
+            kind=Position.Kind.MEMBER, unit=self.unit_a
+        )
+        self.url = reverse("members:position_assign", args=[self.position.pk])
+        self.own = Person.objects.create(
+            name="新任分管领导", unit=self.unit_a, job_title="副局长"
+        )
+        self.other = Person.objects.create(name="外单位人员", unit=self.unit_b)
+
+    def test_only_the_units_people_with_unit_and_title(self) -> None:
+        response = self.get_as(self.office, self.url)
+        self.assertContains(response, f"新任分管领导（{self.unit_a.name} 副局长）")
+        self.assertNotContains(response, "外单位人员")
+
+    def test_another_units_person_is_refused(self) -> None:
+        response = self.post_as(
+            self.office, self.url, {"person": self.other.pk, "start_on": "2026-03-01"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(
+            Membership.objects.filter(
+                position=self.position, person=self.other
+            ).exists()
+        )
+
+    def test_leader_posts_still_list_everyone(self) -> None:
+        leader = Position.objects.get(kind=Position.Kind.LEADER)
+        response = self.get_as(
+            self.office, reverse("members:position_assign", args=[leader.pk])
+        )
+        self.assertContains(response, "外单位人员")
+        self.assertContains(response, "新任分管领导")
