@@ -199,3 +199,22 @@ class PositionCandidatesTests(PortalTestCase):
         )
         self.assertContains(response, "外单位人员")
         self.assertContains(response, "新任分管领导")
+
+
+class FiguresLinkTests(PortalTestCase):
+    def test_group_duty_counts_open_the_units_clauses(self) -> None:
+        response = self.get_as(self.leader, reverse("members:group"))
+        catalogue = reverse("duties:catalogue")
+        self.assertContains(
+            response,
+            f'<a href="{catalogue}?unit={self.unit_a.code}" data-figure="duties">3</a>',
+        )
+        # 区市场监管局 has one joint clause: the badge lists it.
+        self.assertContains(response, f'href="{catalogue}?unit=scjgj&amp;joint=1"')
+
+    def test_home_unit_count_opens_the_group(self) -> None:
+        for user in (self.office, self.leader):
+            response = self.get_as(user, reverse("home"))
+            self.assertContains(
+                response, f'href="{reverse("members:group")}" id="roster-units"'
+            )
