@@ -72,9 +72,21 @@ def test_task_journey(page, portal_url):
     page.get_by_role("button", name="签收任务").click()
     page.get_by_text("已签收任务。").wait_for()
 
-    # The co-unit reports its part, with an attachment.
+    # The lead reports first: closure waits for the co-unit, and the page says so
+    # instead of offering a closure form that would be refused.
+    page.get_by_role("link", name="报送进展").first.click()
+    page.get_by_label("进展情况").fill("工作站选址已确定，牵头部分完成。")
+    page.get_by_label("完成进度（%）").fill("100")
+    page.get_by_role("button", name="报送").click()
+    page.get_by_text("进展已报送。").wait_for()
+    page.get_by_text("配合单位 区财政局 尚未报送配合进展").wait_for()
+    assert page.get_by_role("button", name="申请销号").count() == 0
+
+    # The co-unit reports its part, with an attachment; its form starts from its
+    # own figure (none yet), not the lead's 100 %.
     _as(page, portal_url, "liaison_czj", task_url)
     page.get_by_role("link", name="报送配合进展").first.click()
+    assert page.get_by_label("完成进度（%）").input_value() == "0"
     page.get_by_label("进展情况").fill("已安排工作站建设经费 5 万元。")
     page.get_by_label("完成进度（%）").fill("100")
     page.get_by_label("佐证材料").set_input_files(
