@@ -9,6 +9,8 @@ import re
 from django.urls import reverse
 
 from meetings.models import Minutes
+from meetings.services import AttendanceRow, attendance_record
+from members.models import Person
 from tests.base import PortalTestCase
 
 from . import factories as f
@@ -29,6 +31,27 @@ class MeetingPageTests(PortalTestCase):
         r = self.get_as(self.office, m.get_absolute_url())
         self.assertContains(r, reverse("meetings:mark_held", args=[m.pk]))
         self.assertNotContains(r, "后才能标记为已召开")
+
+    def test_attendance_notes_for_office_and_leaders_only(self):
+        # A reason for leave (病假…) is the office's note about a person, not for
+        # the other units that may open the meeting.
+        m = f.meeting(self.office, units=[self.unit_a, self.unit_b])
+        jiang = Person.objects.get(name="蒋平")
+        attendance_record(
+            meeting=m,
+            rows=[AttendanceRow(person=jiang, status="absent", note="病假（住院）")],
+            by=self.office,
+        )
+        for user in (self.office, self.leader):
+            r = self.get_as(user, m.get_absolute_url())
+            self.assertContains(r, "病假（住院）")
+            self.assertContains(r, "<th>备注</th>", html=True)
+        for user in (self.liaison_a, self.liaison_b):
+            r = self.get_as(user, m.get_absolute_url())
+            self.assertEqual(r.status_code, 200)
+            self.assertContains(r, "蒋平")
+            self.assertNotContains(r, "病假")
+            self.assertNotContains(r, "<th>备注</th>", html=True)
 
     def test_agenda_form_is_not_a_row_on_the_card_footer(self):
         m = f.meeting(self.office, units=[self.unit_a], held=False, days=7)
