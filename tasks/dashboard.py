@@ -453,12 +453,17 @@ def light_lists(
 
 def upcoming_deadlines(
     qs: QuerySet[Task], day: date, days: int = UPCOMING_DAYS, limit: int = LIST_LIMIT
-) -> list[Task]:
-    return list(
+) -> tuple[list[Task], int]:
+    """The first ``limit`` open tasks due within ``days``, and how many there are
+    in all (a window count in the same query: the badge showed the length of the
+    cut list, so never more than ``limit``)."""
+    tasks = list(
         _listed(qs.open(), day)
         .filter(due_on__gte=day, due_on__lte=day + timedelta(days=days))
+        .annotate(upcoming_total=Window(Count("pk")))
         .order_by("due_on", "code")[:limit]
     )
+    return tasks, tasks[0].upcoming_total if tasks else 0
 
 
 # --- the tasks behind a figure ---------------------------------------------
@@ -516,6 +521,25 @@ def figure_tasks(
         .annotate(late_by=late_by)
         .order_by("due_on", "code")
     )
+
+
+def upcoming_ledger_url(
+    selection: Selection, day: date, days: int = UPCOMING_DAYS
+) -> str:
+    """The ledger filter listing every task ``upcoming_deadlines`` draws from (the
+    dashboard shows the first ``LIST_LIMIT``): open, due within ``days``, in the
+    selection (the ledger's unit filter is lead or co-unit, as here)."""
+    params = {
+        "status": "open",
+        "due_from": day.isoformat(),
+        "due_to": (day + timedelta(days=days)).isoformat(),
+        "year": selection.year or "",
+    }
+    if selection.unit is not None:
+        params["unit"] = selection.unit.code
+    if selection.meeting is not None:
+        params["meeting"] = selection.meeting.pk
+    return f"{reverse('tasks:list')}?{urlencode(params)}"
 
 
 def upcoming_meetings(limit: int = 5) -> list[Meeting]:
@@ -620,13 +644,16 @@ def dashboard(
         rows, totals = unit_figures_and_totals(
             base, units if units is not None else member_units(), day
         )
+    upcoming, upcoming_count = upcoming_deadlines(scoped, day)
     return {
         "day": day,
         "selection": selection,
         "rows": rows,
         "totals": totals,
         **light_lists(scoped, [Task.Light.RED.value, Task.Light.YELLOW.value], day),
-        "upcoming": upcoming_deadlines(scoped, day),
+        "upcoming": upcoming,
+        "upcoming_count": upcoming_count,
+        "upcoming_url": upcoming_ledger_url(selection, day),
         "meetings": upcoming_meetings(),
         "plenary": plenary_status(selection.year or day.year),
         "coverage": duty_coverage(selection.coverage_year, selection.unit, selection),

@@ -8,6 +8,7 @@ from unittest import mock
 from django.urls import reverse
 
 from tasks import dashboard
+from tasks.models import Task
 from tests.base import PortalTestCase
 from tests.dashboard import factories
 from tests.dashboard.factories import TODAY
@@ -116,6 +117,28 @@ class FigureTests(PortalTestCase):
         result = self.figures(year=2025)
         # Within 14 days of 09-29: T5 (10-10); T6 is due 10-20.
         self.assertEqual([t.code for t in result["upcoming"]], ["T5"])
+        self.assertEqual(result["upcoming_count"], 1)
+
+    def test_upcoming_count_is_not_capped_by_the_list(self) -> None:
+        # Within 60 days: T5 (10-10) and T6 (10-20); the list shows one.
+        tasks, total = dashboard.upcoming_deadlines(
+            Task.objects.all(), TODAY, days=60, limit=1
+        )
+        self.assertEqual([t.code for t in tasks], ["T5"])
+        self.assertEqual(total, 2)
+        self.assertEqual(
+            dashboard.upcoming_deadlines(Task.objects.none(), TODAY), ([], 0)
+        )
+
+    def test_upcoming_list_links_to_the_whole_ledger_selection(self) -> None:
+        url = dashboard.upcoming_ledger_url(
+            dashboard.Selection(year=2025, unit=self.unit_a), TODAY
+        )
+        self.assertEqual(
+            url,
+            "/tasks/?status=open&due_from=2025-09-29&due_to=2025-10-13"
+            f"&year=2025&unit={self.unit_a.code}",
+        )
 
     def test_plenary_rule(self) -> None:
         self.assertTrue(dashboard.plenary_status(2025).ok)
