@@ -78,6 +78,20 @@ def next_task_code(base: str) -> str:
     return f"{base}-{n}"
 
 
+def _next_plan_code(plan: WorkPlan) -> str:
+    """``<year>-计划-<n>`` with the first free n after the plan's task count: an
+    imported plan numbers its rows by their 序号 (20 … 59), and a task assigned
+    by hand afterwards was 计划-52-2, a sub-item of an imported row to the eye."""
+    prefix = f"{plan.year}-计划-"
+    taken = set(
+        Task.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+    )
+    n = plan.tasks.count() + 1
+    while f"{prefix}{n}" in taken:
+        n += 1
+    return f"{prefix}{n}"
+
+
 def _grant(task: Task) -> None:
     grants: dict[Unit, Sequence[str]] = {task.lead_unit: LEAD_PERMS}
     for unit in task.co_units.all():
@@ -197,7 +211,7 @@ def task_assign(
             )
         base = decision.code
     else:
-        base = f"{plan.year}-计划-{plan.tasks.count() + 1}"
+        base = _next_plan_code(plan)
     co = _check_units(lead, co_units)
     duties = _check_duties(duties, [lead, *co])
     now = timezone.now()

@@ -306,3 +306,53 @@ class NotificationPageTests(PortalTestCase):
             {"page": "../x"},
         )
         self.assertRedirects(response, reverse("tasks:notifications"))
+
+
+class PlanCodeTests(PortalTestCase):
+    def test_a_task_assigned_after_an_import_takes_the_next_free_number(self):
+        from .factories import work_plan
+
+        plan = work_plan(self.office, year=2032)
+        services.work_plan_import(
+            plan=plan,
+            rows=[
+                {
+                    "row": i,
+                    "seq": str(seq),
+                    "title": f"导入任务{seq}",
+                    "description": f"导入任务{seq}",
+                    "lead": self.unit_a.pk,
+                    "lead_name": self.unit_a.name,
+                    "co_units": [],
+                    "co_names": [],
+                    "due": "2032-06-30",
+                    "duties": [],
+                }
+                for i, seq in enumerate((1, 2, 3), start=2)
+            ],
+            by=self.office,
+        )
+        task = make_task(by=self.office, lead=self.unit_a, plan=plan, title="手工")
+        self.assertEqual(task.code, "2032-计划-4")
+        services.work_plan_import(
+            plan=plan,
+            rows=[
+                {
+                    "row": 2,
+                    "seq": "6",
+                    "title": "导入任务6",
+                    "description": "导入任务6",
+                    "lead": self.unit_a.pk,
+                    "lead_name": self.unit_a.name,
+                    "co_units": [],
+                    "co_names": [],
+                    "due": "2032-06-30",
+                    "duties": [],
+                }
+            ],
+            by=self.office,
+        )
+        # five tasks: 计划-6 is taken by the import, so the next is 计划-7
+        # (not 计划-6-2)
+        task = make_task(by=self.office, lead=self.unit_a, plan=plan, title="手工2")
+        self.assertEqual(task.code, "2032-计划-7")
