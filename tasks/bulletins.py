@@ -147,6 +147,16 @@ def period_label(period: str, start: date) -> str:
     return f"{start.year}年度"
 
 
+def same_period(bulletin: Bulletin) -> QuerySet[Bulletin]:
+    """Other bulletins of the same kind and period (a second draft of a month is
+    easy to make by mistake, and both could be issued)."""
+    return Bulletin.objects.filter(
+        period=bulletin.period,
+        period_start=bulletin.period_start,
+        period_end=bulletin.period_end,
+    ).exclude(pk=bulletin.pk)
+
+
 # --- figures ---------------------------------------------------------------
 
 

@@ -233,6 +233,21 @@ def bulletin_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("已依据数据起草通报，请核对并修改正文后印发。"))
+            others = list(bulletins.same_period(bulletin))
+            if others:
+                messages.warning(
+                    request,
+                    _(
+                        "本期已有 %(n)d 份通报（%(list)s），请勿重复印发；"
+                        "不需要的草稿请删除。"
+                    )
+                    % {
+                        "n": len(others),
+                        "list": "、".join(
+                            bulletins.number_label(b) or _("草稿") for b in others
+                        ),
+                    },
+                )
             return redirect(bulletin)
     return render(request, "tasks/bulletin_new.html", {"form": form})
 

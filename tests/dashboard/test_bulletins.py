@@ -294,6 +294,26 @@ class BulletinViewTests(PortalTestCase):
         self.assertEqual((b.period_start.month, b.period_end.month), (7, 9))
         self.assertIn("2025年第三季度", b.title)
 
+    def test_second_bulletin_of_a_period_is_flagged(self) -> None:
+        response = self.post_as(
+            self.office,
+            self.url("bulletin_new"),
+            {"period": "month", "year": "2025", "month": "8"},
+            follow=True,
+        )
+        self.issued.refresh_from_db()
+        number = bulletins.number_label(self.issued)
+        self.assertTrue(number)
+        self.assertContains(response, f"本期已有 1 份通报（{number}），请勿重复印发")
+        response = self.post_as(
+            self.office,
+            self.url("bulletin_new"),
+            {"period": "month", "year": "2025", "month": "7"},
+            follow=True,
+        )
+        self.assertContains(response, "已依据数据起草通报")
+        self.assertNotContains(response, "请勿重复印发")
+
     def test_new_needs_month_for_monthly(self) -> None:
         count = Bulletin.objects.count()
         response = self.post_as(
