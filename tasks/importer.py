@@ -376,6 +376,17 @@ def already_in_plan(plan, rows: list[dict]) -> list[str]:
     return found
 
 
+def already_due(rows: list[dict], today: date) -> list[str]:
+    """Rows whose deadline has passed: they would be red (逾期) the moment they
+    are imported. The preview warns; a plan imported late may mean it."""
+    return [
+        _("第%(row)d行“%(title)s”：完成时限 %(due)s 已过，导入后即为逾期")
+        % {"row": row["row"], "title": row["title"], "due": row["due"]}
+        for row in rows
+        if date.fromisoformat(row["due"]) < today
+    ]
+
+
 def template_workbook() -> bytes:
     """An empty plan workbook with the columns the importer reads and one
     example row, for the office to fill in. The example's 序号 is 示例, so the

@@ -55,7 +55,12 @@ from .forms import (
     WorkdayOverrideForm,
     WorkPlanForm,
 )
-from .importer import already_in_plan, parse_work_plan, template_workbook
+from .importer import (
+    already_due,
+    already_in_plan,
+    parse_work_plan,
+    template_workbook,
+)
 from .ledger import LEDGER_HEADERS, LEDGER_WIDTHS, filter_summary, ledger_rows
 from .models import (
     CoUnit,
@@ -793,11 +798,13 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     duplicates: list[str] = []
+    overdue: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         result = parse_work_plan(upload.read(), plan.year)
         if result.ok:
             duplicates = already_in_plan(plan, result.rows)
+            overdue = already_due(result.rows, timezone.localdate())
             request.session[IMPORT_SESSION_KEY] = {
                 "plan": plan.pk,
                 "rows": result.rows,
@@ -808,7 +815,13 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "tasks/plan_import.html",
-        {"plan": plan, "form": form, "result": result, "duplicates": duplicates},
+        {
+            "plan": plan,
+            "form": form,
+            "result": result,
+            "duplicates": duplicates,
+            "overdue": overdue,
+        },
     )
 
 

@@ -356,3 +356,34 @@ class PlanCodeTests(PortalTestCase):
         # (not 计划-6-2)
         task = make_task(by=self.office, lead=self.unit_a, plan=plan, title="手工2")
         self.assertEqual(task.code, "2032-计划-7")
+
+
+class ImportPastDeadlineTests(PortalTestCase):
+    def test_the_preview_warns_of_rows_already_overdue(self):
+        from django.utils import timezone
+
+        from .factories import work_plan, xlsx_bytes
+
+        today = timezone.localdate()
+        past = (today - timedelta(days=1)).isoformat()
+        future = (today + timedelta(days=30)).isoformat()
+        plan = work_plan(self.office, year=today.year)
+        data = xlsx_bytes(
+            [
+                [1, "已过时限的任务", self.unit_a.name, "", past, ""],
+                [2, "未到时限的任务", self.unit_a.name, "", future, ""],
+            ]
+        )
+        preview = self.post_as(
+            self.office,
+            reverse("tasks:plan_import", args=[plan.pk]),
+            {"file": SimpleUploadedFile("计划.xlsx", data)},
+        )
+        self.assertContains(preview, "有 1 项任务的完成时限已过：")
+        self.assertContains(
+            preview, f"第2行“已过时限的任务”：完成时限 {past} 已过，导入后即为逾期"
+        )
+        self.assertNotContains(preview, "第3行“未到时限的任务”：完成时限")
+        # a warning, not a refusal: the office may still import
+        self.client.post(reverse("tasks:plan_import_confirm", args=[plan.pk]))
+        self.assertEqual(plan.tasks.count(), 2)
