@@ -4,7 +4,9 @@ status badges."""
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from meetings.access import may_withdraw_topic
 from meetings.models import Meeting, Minutes, Topic
@@ -36,7 +38,8 @@ def plenary_status(year: int | None = None) -> PlenaryStatus:
 @register.simple_tag(takes_context=True)
 def home_meetings(context, limit: int = 5) -> dict:
     """``{% home_meetings as hm %}``: upcoming meetings and recently issued minutes
-    the signed-in person may open."""
+    the signed-in person may open; for the office also the meetings whose start
+    has passed while still 已计划 (to mark held or cancel)."""
     user = context["request"].user
     upcoming = list(
         Meeting.objects.visible_to(user)
@@ -50,22 +53,45 @@ def home_meetings(context, limit: int = 5) -> dict:
         .order_by("-issued_at")[:limit]
     )
     pending = []
+    unconfirmed = []
+    if user.is_office:
+        unconfirmed = list(
+            Meeting.objects.filter(
+                status=Meeting.Status.PLANNED, starts_at__lte=timezone.now()
+            )
+            .only("pk", "title", "kind", "starts_at", "place", "status")
+            .order_by("starts_at")[:limit]
+        )
     if user.sees_everything:
         pending = list(
             Minutes.objects.exclude(status=Minutes.Status.ISSUED)
             .select_related("meeting")
             .order_by("-meeting__starts_at")[:limit]
         )
-    return {"upcoming": upcoming, "issued": minutes, "pending": pending}
+    return {
+        "upcoming": upcoming,
+        "unconfirmed": unconfirmed,
+        "issued": minutes,
+        "pending": pending,
+    }
 
 
 @register.simple_tag
 def meeting_badge(meeting: Meeting) -> str:
-    return format_html(
+    badge = format_html(
         '<span class="badge badge-status {}">{}</span>',
         MEETING_CLASS.get(meeting.status, "text-bg-light"),
         meeting.get_status_display(),
     )
+    if meeting.is_planned and meeting.has_started:
+        # Still 已计划 after its start: the office has not recorded that it was
+        # held (or cancelled); say so where the meeting is listed.
+        badge += format_html(
+            ' <span class="badge badge-status text-bg-warning" title="{}">{}</span>',
+            _("会议开始时间已过，办公室尚未标记为已召开或取消"),
+            _("待确认召开"),
+        )
+    return badge
 
 
 @register.simple_tag

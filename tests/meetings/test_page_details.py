@@ -53,6 +53,36 @@ class MeetingPageTests(PortalTestCase):
             self.assertNotContains(r, "病假")
             self.assertNotContains(r, "<th>备注</th>", html=True)
 
+    def test_planned_meeting_past_its_start_awaits_confirmation(self):
+        # A meeting whose time has passed but is still 已计划 says so in the list
+        # and on the office's home, until it is marked held.
+        past = f.meeting(
+            self.office, units=[self.unit_a], held=False, days=-2, title="逾期会"
+        )
+        future = f.meeting(
+            self.office, units=[self.unit_a], held=False, days=3, title="将开会"
+        )
+        html = self.get_as(self.office, reverse("meetings:list")).content.decode()
+        rows = {
+            title: row
+            for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)
+            for title in ("逾期会", "将开会")
+            if title in row
+        }
+        self.assertIn("待确认召开", rows["逾期会"])
+        self.assertNotIn("待确认召开", rows["将开会"])
+        home = self.get_as(self.office, reverse("home"))
+        self.assertContains(home, "时间已过，待确认召开")
+        self.assertContains(home, past.get_absolute_url())
+        # Leaders and units are not asked to act on it.
+        self.assertNotContains(self.get_as(self.liaison_a, reverse("home")), "待确认")
+        self.assertNotContains(self.get_as(self.leader, reverse("home")), "待确认")
+        self.post_as(self.office, reverse("meetings:mark_held", args=[past.pk]))
+        html = self.get_as(self.office, reverse("meetings:list")).content.decode()
+        self.assertNotIn("待确认召开", html)
+        self.assertNotContains(self.get_as(self.office, reverse("home")), "待确认")
+        self.assertTrue(future.is_planned)
+
     def test_agenda_form_is_not_a_row_on_the_card_footer(self):
         m = f.meeting(self.office, units=[self.unit_a], held=False, days=7)
         html = self.get_as(self.office, m.get_absolute_url()).content.decode()
