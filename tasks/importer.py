@@ -267,6 +267,15 @@ class _Lookups:
                 self._duties.setdefault((code.lower(), n), (pk, unit_id))
         return self._duties.get((unit_code.lower(), number))
 
+    def duty_codes(self, unit_code: str) -> list[str]:
+        """The clause codes a unit has (GXJ-1 …), for the error on a wrong one."""
+        self.duty(unit_code, 0)  # loads the clauses
+        return [
+            f"{unit_code.upper()}-{n}"
+            for code, n in sorted(self._duties)
+            if code == unit_code.lower()
+        ]
+
 
 def _parse_row(
     number: int, values: dict, year: int, lookups: _Lookups, errors: list[str]
@@ -326,7 +335,17 @@ def _parse_row(
     for code in DUTY_CODE.findall(duty_text):
         clause = lookups.duty(code[0], int(code[1]))
         if clause is None:
-            error("依据职责", _("无法识别的职责条款“%(c)s”") % {"c": "-".join(code)})
+            known = lookups.duty_codes(code[0])
+            error(
+                "依据职责",
+                (
+                    _("无法识别的职责条款“%(c)s”（该单位的条款为 %(known)s）")
+                    % {"c": "-".join(code), "known": "、".join(known)}
+                )
+                if known
+                else _("无法识别的职责条款“%(c)s”（没有编号为 %(u)s 的单位）")
+                % {"c": "-".join(code), "u": code[0].upper()},
+            )
         elif lead is not None and clause[1] not in {lead.pk, *co_units}:
             error(
                 "依据职责",

@@ -387,3 +387,37 @@ class ImportPastDeadlineTests(PortalTestCase):
         # a warning, not a refusal: the office may still import
         self.client.post(reverse("tasks:plan_import_confirm", args=[plan.pk]))
         self.assertEqual(plan.tasks.count(), 2)
+
+
+class ImportDutyCodeErrorTests(PortalTestCase):
+    def test_a_wrong_clause_number_lists_the_units_clauses(self):
+        from duties.models import DutyClause
+        from tasks.importer import parse_work_plan
+
+        from .factories import xlsx_bytes
+
+        unit = DutyClause.objects.select_related("unit").first().unit
+        codes = [
+            f"{unit.code.upper()}-{n}"
+            for n in DutyClause.objects.filter(unit=unit)
+            .order_by("number")
+            .values_list("number", flat=True)
+        ]
+        wrong = f"{unit.code.upper()}-99"
+        result = parse_work_plan(
+            xlsx_bytes(
+                [
+                    [1, "任务甲", unit.name, "", "2030-06-30", wrong],
+                    [2, "任务乙", unit.name, "", "2030-06-30", "QXJ-1"],
+                ]
+            ),
+            2030,
+        )
+        self.assertEqual(
+            result.errors,
+            [
+                f"第2行“依据职责”：无法识别的职责条款“{wrong}”"
+                f"（该单位的条款为 {'、'.join(codes)}）",
+                "第3行“依据职责”：无法识别的职责条款“QXJ-1”（没有编号为 QXJ 的单位）",
+            ],
+        )
