@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jinwei_ip.lib.audit import export_event
 from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
 from jinwei_ip.lib.ratelimit import limited
+from meetings.models import Meeting
 from members.access import (
     may_view_unit_private,
     require_office,
@@ -56,14 +57,21 @@ logger = logging.getLogger(__name__)
 
 
 def _selection(
-    request: HttpRequest, units: list
+    request: HttpRequest, units: list, *, user=None
 ) -> tuple[DashboardFilterForm, dashboard.Selection]:
     """The filter form and what it selects; the current year unless the person
-    chose another (an empty year means every year)."""
+    chose another (an empty year means every year). With ``user``, only the
+    meetings that person may open can be chosen (a unit must not read another
+    meeting's title on a figure list)."""
     params = request.GET.copy()
     if "year" not in params:
         params["year"] = str(dashboard.today().year)
     form = DashboardFilterForm(params, units=units)
+    if user is not None and not sees_everything(user):
+        field = form.fields["meeting"]
+        field.queryset = field.queryset.filter(
+            pk__in=Meeting.objects.visible_to(user).values("pk")
+        )
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     year = data.get("year")
@@ -142,8 +150,8 @@ def figure_list(request: HttpRequest) -> HttpResponse:
     figure = request.GET.get("figure", "")
     lead_only = request.GET.get("scope") == "lead"
     units = dashboard.member_units()
-    form, selection = _selection(request, units)
     user = request.user
+    form, selection = _selection(request, units, user=user)
     overseer = sees_everything(user)
     if not overseer and (
         selection.unit is None or not may_view_unit_private(user, selection.unit)

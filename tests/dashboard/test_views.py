@@ -379,3 +379,15 @@ class DashboardMeetingFilterTests(PortalTestCase):
         self.assertContains(response, '<option value="2024" selected>')
         response = self.get_as(self.leader, DASHBOARD + f"?year=2025&meeting={pk}")
         self.assertContains(response, f'<option value="{pk}" selected>')
+
+    def test_unit_cannot_read_a_meeting_title_through_the_filter(self) -> None:
+        meeting = self.data.meeting
+        url = (
+            f"{reverse('dashboard:figure_tasks')}?year=2025&unit={self.unit_a.code}"
+            f"&meeting={meeting.pk}"
+            "&scope=lead&figure=led"
+        )
+        response = self.get_as(self.liaison_a, url)
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, meeting.title)
+        self.assertContains(self.get_as(self.leader, url), meeting.title)
