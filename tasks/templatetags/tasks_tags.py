@@ -8,7 +8,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from tasks.models import Notification, Task
+from tasks.models import CoUnit, Notification, Task
 
 register = template.Library()
 
@@ -78,21 +78,31 @@ def unit_inbox(context) -> dict:
         .by_urgency()
     )
     unit_id = user.unit_id
+    # co-unit parts not yet acknowledged (确认收到): the co-unit's own first step,
+    # which the home did not show at all
+    unacknowledged = set(
+        CoUnit.objects.filter(
+            unit_id=unit_id, acknowledged_at__isnull=True
+        ).values_list("task_id", flat=True)
+    )
     for task in tasks:
         task.is_lead_here = task.lead_unit_id == unit_id
     by_light = {
         key: [t for t in tasks if t.light == key]
         for key in (Task.Light.RED, Task.Light.YELLOW, Task.Light.GREEN)
     }
+    to_sign = [t for t in tasks if t.is_lead_here and t.status == Task.Status.ASSIGNED]
+    to_acknowledge = [t for t in tasks if not t.is_lead_here and t.pk in unacknowledged]
     return {
         "tasks": tasks,
         "by_light": by_light,
         "red": by_light[Task.Light.RED],
         "yellow": by_light[Task.Light.YELLOW],
         "green": by_light[Task.Light.GREEN],
-        "to_sign": [
-            t for t in tasks if t.is_lead_here and t.status == Task.Status.ASSIGNED
-        ],
+        "to_sign": to_sign,
+        "to_acknowledge": to_acknowledge,
+        # the 待签收 figure: to sign as lead and to acknowledge as co-unit
+        "to_receive_count": len(to_sign) + len(to_acknowledge),
         "due_this_week": [t for t in tasks if today <= t.due_on <= week_end],
         "returned": [
             t for t in tasks if t.is_lead_here and t.status == Task.Status.RETURNED

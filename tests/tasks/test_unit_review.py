@@ -421,3 +421,25 @@ class ImportDutyCodeErrorTests(PortalTestCase):
                 "第3行“依据职责”：无法识别的职责条款“QXJ-1”（没有编号为 QXJ 的单位）",
             ],
         )
+
+
+class HomeAcknowledgeTests(PortalTestCase):
+    def test_the_co_units_home_lists_parts_to_acknowledge(self):
+        task = make_task(
+            by=self.office, lead=self.unit_a, co=[self.unit_b], title="联合宣传活动"
+        )
+        home = self.get_as(self.liaison_b, "/")
+        self.assertContains(home, "配合任务待确认收到")
+        self.assertContains(home, f"{task.code} 联合宣传活动")
+        inbox_figure = '<span class="num">1</span><span class="label">待签收</span>'
+        self.assertContains(home, inbox_figure)
+        self.post_as(self.liaison_b, reverse("tasks:sign", args=[task.pk]))
+        home = self.get_as(self.liaison_b, "/")
+        self.assertNotContains(home, "配合任务待确认收到")
+        self.assertContains(
+            home, '<span class="num">0</span><span class="label">待签收</span>'
+        )
+        # the lead's home lists it to sign, not to acknowledge
+        home = self.get_as(self.liaison_a, "/")
+        self.assertNotContains(home, "配合任务待确认收到")
+        self.assertContains(home, inbox_figure)
