@@ -86,20 +86,22 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             to_attr="visible_minutes",
         )
     )
-    if form.is_valid():
-        d = form.cleaned_data
-        if d["q"]:
-            qs = qs.filter(
-                Q(title__icontains=d["q"])
-                | Q(place__icontains=d["q"])
-                | Q(subject__icontains=d["q"])
-            )
-        if d["year"]:
-            qs = qs.filter(year=d["year"])
-        if d["kind"]:
-            qs = qs.filter(kind=d["kind"])
-        if d["status"]:
-            qs = qs.filter(status=d["status"])
+    # Each valid filter applies on its own: a stale or mistyped value in one
+    # (an old bookmark's year) must not drop the others.
+    form.is_valid()  # cleaned_data then holds the fields that are valid
+    d = getattr(form, "cleaned_data", {})
+    if d.get("q"):
+        qs = qs.filter(
+            Q(title__icontains=d["q"])
+            | Q(place__icontains=d["q"])
+            | Q(subject__icontains=d["q"])
+        )
+    if d.get("year"):
+        qs = qs.filter(year=d["year"])
+    if d.get("kind"):
+        qs = qs.filter(kind=d["kind"])
+    if d.get("status"):
+        qs = qs.filter(status=d["status"])
     page = Paginator(qs.order_by("-starts_at", "-pk"), PER_PAGE).get_page(
         request.GET.get("page")
     )

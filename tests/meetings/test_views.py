@@ -90,6 +90,17 @@ class MeetingPagesTests(MeetingsViewTestCase):
         r = self.get_as(self.office, url, data={"status": "planned"})
         self.assertNotContains(r, "资金临时会议")
 
+    def test_a_bad_filter_value_does_not_drop_the_others(self):
+        # An old bookmark with a year no meeting has any more, or a mistyped kind:
+        # the search and the other filters still apply.
+        url = reverse("meetings:list")
+        r = self.get_as(self.office, url, data={"q": "资金", "year": "1999"})
+        self.assertContains(r, "资金临时会议")
+        self.assertNotContains(r, "知识产权保护专题会议")
+        r = self.get_as(self.office, url, data={"kind": "nonsense", "q": "资金"})
+        self.assertContains(r, "资金临时会议")
+        self.assertNotContains(r, "知识产权保护专题会议")
+
     def test_list_queries_do_not_grow(self):
         url = reverse("meetings:list")
         self.client.force_login(self.liaison_a)
