@@ -62,6 +62,7 @@ from .importer import (
     template_workbook,
 )
 from .ledger import LEDGER_HEADERS, LEDGER_WIDTHS, filter_summary, ledger_rows
+from .ledger_pdf import ledger_title
 from .models import (
     CoUnit,
     Extension,
@@ -195,12 +196,15 @@ def task_export(request: HttpRequest) -> HttpResponse:
     form, qs = filtered_tasks(request.user, request.GET)
     today = timezone.localdate()
     rows = ledger_rows(qs)
+    caption = _(
+        "金台区知识产权工作协调领导小组督办台账（%(d)s）　筛选条件：%(f)s　共 %(n)d 项"
+    ) % {"d": today.isoformat(), "f": filter_summary(form), "n": len(rows)}
+    if request.user.is_unit_member:
+        # as the PDF ledger's title: a unit's file is its own tasks, and says so
+        caption = f"{ledger_title(request.user)}　{caption}"
     data = write_table(
         title=_("督办台账"),
-        caption=_(
-            "金台区知识产权工作协调领导小组督办台账（%(d)s）　筛选条件：%(f)s　共 %(n)d 项"
-        )
-        % {"d": today.isoformat(), "f": filter_summary(form), "n": len(rows)},
+        caption=caption,
         headers=[str(h) for h in LEDGER_HEADERS],
         rows=rows,
         widths=LEDGER_WIDTHS,

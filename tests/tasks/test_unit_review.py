@@ -443,3 +443,23 @@ class HomeAcknowledgeTests(PortalTestCase):
         home = self.get_as(self.liaison_a, "/")
         self.assertNotContains(home, "配合任务待确认收到")
         self.assertContains(home, inbox_figure)
+
+
+class UnitExcelCaptionTests(PortalTestCase):
+    def test_a_units_excel_ledger_says_whose_tasks_it_holds(self):
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        make_task(by=self.office, lead=self.unit_a)
+
+        def caption(user) -> str:
+            response = self.get_as(user, reverse("tasks:export"))
+            return load_workbook(BytesIO(response.content)).active["A1"].value
+
+        self.assertTrue(
+            caption(self.liaison_a).startswith(f"{self.unit_a.name}承办的督办任务　")
+        )
+        self.assertTrue(
+            caption(self.office).startswith("金台区知识产权工作协调领导小组督办台账")
+        )
