@@ -85,6 +85,8 @@ class Selection:
     year: int | None = None
     meeting: Meeting | None = None
     unit: Unit | None = None
+    # Tasks resting on one duty clause (the catalogue's task counts link here).
+    duty: DutyClause | None = None
     # Source ids per year, read once per page (see source_year_q).
     _sources: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -143,6 +145,12 @@ def selected_tasks(selection: Selection) -> QuerySet[Task]:
         qs = qs.filter(selection.year_q(selection.year))
     if selection.meeting is not None:
         qs = qs.filter(decision__minutes__meeting=selection.meeting)
+    if selection.duty is not None:
+        qs = qs.filter(
+            pk__in=Task.duties.through.objects.filter(dutyclause=selection.duty).values(
+                "task"
+            )
+        )
     return qs
 
 
@@ -580,6 +588,19 @@ class Coverage:
     @property
     def uncovered_count(self) -> int:
         return len(self.uncovered)
+
+
+def duty_task_counts(clauses: list[DutyClause], year: int) -> dict[int, int]:
+    """How many tasks of ``year`` rest on each of ``clauses`` (one query)."""
+    through = Task.duties.through
+    return dict(
+        through.objects.filter(dutyclause__in=[c.pk for c in clauses])
+        .filter(Selection().year_q(year, prefix="task__"))
+        .values("dutyclause")
+        .annotate(n=Count("task", distinct=True))
+        .order_by()
+        .values_list("dutyclause", "n")
+    )
 
 
 def duty_coverage(

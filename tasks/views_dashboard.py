@@ -8,6 +8,7 @@ only the office drafts, edits, issues or discards them. Objects come through
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -18,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from duties.models import DutyClause
 from jinwei_ip.lib.audit import export_event
 from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
 from jinwei_ip.lib.ratelimit import limited
@@ -153,6 +155,15 @@ def figure_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     form, selection = _selection(request, units, user=user)
     overseer = sees_everything(user)
+    duty = request.GET.get("duty", "")
+    if duty:
+        # Only the office and the leaders list a clause's tasks (the catalogue
+        # shows the counts to them only).
+        if not overseer or not duty.isdigit():
+            raise Http404
+        selection = dataclasses.replace(
+            selection, duty=get_object_or_404(DutyClause, pk=int(duty))
+        )
     if not overseer and (
         selection.unit is None or not may_view_unit_private(user, selection.unit)
     ):
@@ -179,6 +190,9 @@ def figure_list(request: HttpRequest) -> HttpResponse:
         )
     else:
         back = selection.unit.get_absolute_url()
+    back_label = _("领导看板") if overseer else selection.unit.name
+    if selection.duty is not None:
+        back, back_label = selection.duty.get_absolute_url(), _("职责分工目录")
     return render(
         request,
         "tasks/dashboard_figure_list.html",
@@ -192,6 +206,7 @@ def figure_list(request: HttpRequest) -> HttpResponse:
             "tasks": page.object_list,
             "day": day,
             "back": back,
+            "back_label": back_label,
             "ledger": _ledger_link(figure, selection, lead_only),
         },
     )

@@ -11,6 +11,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from duties.models import DutyClause
 from tasks import bulletins
 from tasks.models import Bulletin
 from tests.base import PortalTestCase
@@ -391,3 +392,55 @@ class DashboardMeetingFilterTests(PortalTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertNotContains(response, meeting.title)
         self.assertContains(self.get_as(self.leader, url), meeting.title)
+
+
+class DutyTasksTests(PortalTestCase):
+    """The catalogue shows the office and the leaders how many of the year's tasks
+    rest on each clause, linked to them; units see the catalogue without counts."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        factories.build(cls.cast)
+        cls.a1, cls.a2 = DutyClause.objects.filter(unit=cls.cast.unit_a).order_by(
+            "number"
+        )[:2]
+
+    def setUp(self) -> None:
+        patcher = mock.patch("tasks.dashboard.today", return_value=factories.TODAY)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def test_counts_by_source_year(self) -> None:
+        from tasks.dashboard import duty_task_counts
+
+        self.assertEqual(duty_task_counts([self.a1, self.a2], 2025), {self.a1.pk: 1})
+        self.assertEqual(duty_task_counts([self.a1, self.a2], 2024), {self.a2.pk: 1})
+
+    def test_catalogue_count_links_to_the_clauses_tasks(self) -> None:
+        catalogue = reverse("duties:catalogue") + f"?unit={self.unit_a.code}"
+        response = self.get_as(self.leader, catalogue)
+        link = (
+            f'href="{reverse("dashboard:figure_tasks")}?year=2025&amp;figure=led'
+            f'&amp;duty={self.a1.pk}" data-figure="duty_tasks">1</a>'
+        )
+        self.assertContains(response, link)
+        self.assertContains(response, "2025年督办任务")
+        liaison = self.get_as(self.liaison_a, catalogue)
+        self.assertNotContains(liaison, 'data-figure="duty_tasks"')
+        self.assertNotContains(liaison, "2025年督办任务")
+
+    def test_clause_list(self) -> None:
+        url = (
+            reverse("dashboard:figure_tasks")
+            + f"?year=2025&figure=led&duty={self.a1.pk}"
+        )
+        response = self.get_as(self.office, url)
+        self.assertContains(response, 'data-figure="count">1<')
+        self.assertContains(response, ">T1</a>")
+        self.assertContains(response, f"依据职责 {self.a1.code}")
+        self.assertContains(response, f'href="{self.a1.get_absolute_url()}"')
+        # Units do not list tasks by clause, even their own unit's.
+        own = url + f"&unit={self.unit_a.code}"
+        self.assertEqual(self.get_as(self.liaison_a, own).status_code, 404)
+        self.assertEqual(self.get_as(self.office, url[:-1] + "x").status_code, 404)
