@@ -335,6 +335,12 @@ class ExtensionRequestForm(PortalForm):
             raise ValidationError(
                 _("申请延至的日期必须晚于现行时限 %(d)s。") % {"d": self.task.due_on}
             )
+        today = timezone.localdate()
+        if new < today:
+            raise ValidationError(
+                _("申请延至的日期 %(d)s 已过，请填写今天（%(t)s）或以后的日期。")
+                % {"d": new, "t": today}
+            )
         latest = extension_latest(self.task.due_on)
         if new > latest:
             raise ValidationError(

@@ -715,6 +715,17 @@ def extension_request(
                 % {"d": task.due_on}
             }
         )
+    today = timezone.localdate()
+    if new_due_on < today:
+        # an overdue task moved to another past date would stay red once approved
+        raise ValidationError(
+            {
+                "new_due_on": _(
+                    "申请延至的日期 %(d)s 已过，请填写今天（%(t)s）或以后的日期。"
+                )
+                % {"d": new_due_on, "t": today}
+            }
+        )
     latest = extension_latest(task.due_on)
     if new_due_on > latest:
         raise ValidationError(

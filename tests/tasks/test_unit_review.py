@@ -463,3 +463,44 @@ class UnitExcelCaptionTests(PortalTestCase):
         self.assertTrue(
             caption(self.office).startswith("金台区知识产权工作协调领导小组督办台账")
         )
+
+
+class OverdueExtensionTests(PortalTestCase):
+    """An overdue task asks to be moved to a date that is still past: once
+    approved it would stay red, and nobody would notice until the next reminder."""
+
+    def test_an_extension_to_a_past_date_is_refused(self):
+        from django.core.exceptions import ValidationError
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        task = make_task(by=self.office, lead=self.unit_a)
+        Task.objects.filter(pk=task.pk).update(
+            due_on=today - timedelta(days=20),
+            original_due_on=today - timedelta(days=20),
+        )
+        services.task_sign(task=Task.objects.get(pk=task.pk), by=self.liaison_a)
+        past = today - timedelta(days=5)
+        response = self.post_as(
+            self.liaison_a,
+            reverse("tasks:extension", args=[task.pk]),
+            {"new_due_on": past.isoformat(), "reason": "等待材料"},
+        )
+        self.assertEqual(
+            response.context["form"].errors["new_due_on"],
+            [f"申请延至的日期 {past} 已过，请填写今天（{today}）或以后的日期。"],
+        )
+        with self.assertRaises(ValidationError):
+            services.extension_request(
+                task=Task.objects.get(pk=task.pk),
+                by=self.liaison_a,
+                reason="等待材料",
+                new_due_on=past,
+            )
+        self.assertFalse(task.extensions.exists())
+        response = self.post_as(
+            self.liaison_a,
+            reverse("tasks:extension", args=[task.pk]),
+            {"new_due_on": today.isoformat(), "reason": "等待材料"},
+        )
+        self.assertRedirects(response, task.get_absolute_url())
