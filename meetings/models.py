@@ -546,6 +546,20 @@ class Minutes(models.Model):
             return True
         return user.person_id is not None and user.person_id in holders
 
+    def last_return(self):
+        """The history record of the latest 退回 (submitted → draft), or None: who
+        returned the minutes and when. Read from the history, so it needs no
+        field of its own and survives a later edit of the draft."""
+        previous = None
+        returned = None
+        for record in self.history.order_by("history_date", "history_id").only(
+            "status", "history_date", "history_user"
+        ):
+            if previous == self.Status.SUBMITTED and record.status == self.Status.DRAFT:
+                returned = record
+            previous = record.status
+        return returned
+
     @property
     def issue_label(self) -> str:
         """The issue number as printed, e.g. 〔2026〕第3期."""

@@ -434,6 +434,9 @@ def _minutes_form_page(request, *, meeting, minutes, form, formset, stale=None):
             "formset": formset,
             "stale": stale,
             "stale_decisions": list(stale.decisions.all()) if stale else [],
+            "returned": minutes.last_return()
+            if minutes is not None and minutes.return_reason
+            else None,
         },
     )
 
@@ -557,6 +560,9 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_approve": minutes.status == Minutes.Status.SUBMITTED
             and minutes.may_be_approved_by(user),
             "return_form": ReasonForm(label=_("退回理由")),
+            "returned": minutes.last_return()
+            if minutes.is_draft and minutes.return_reason
+            else None,
             "correct_allowed": user.is_office
             and minutes.is_frozen
             and not minutes.is_superseded,

@@ -12,6 +12,7 @@ from icalendar import Calendar
 
 from meetings import access, services
 from meetings.models import Attendance, Meeting, Minutes, Topic
+from meetings.services import DecisionInput
 from members.models import Person
 from tests.base import PortalTestCase
 
@@ -540,6 +541,36 @@ class MinutesViewTests(MeetingsViewTestCase):
         self.assertContains(
             self.get_as(self.office, self.draft.get_absolute_url()), "请补充时限"
         )
+
+    def test_returned_minutes_say_who_returned_them_and_when(self):
+        # Returning clears 报审; the office still sees who sent it back and when,
+        # on the minutes and on the edit page, after saving the draft again.
+        services.minutes_submit(minutes=self.draft, by=self.office)
+        self.post_as(
+            self.leader,
+            reverse("meetings:minutes_return", args=[self.draft.pk]),
+            {"reason": "请补充时限"},
+        )
+        self.draft.refresh_from_db()
+        returned = self.draft.last_return()
+        self.assertEqual(returned.history_user, self.leader)
+        when = timezone.localtime(returned.history_date).strftime("%Y-%m-%d %H:%M")
+        line = f"{self.leader} 于 {when} 退回"
+        services.minutes_update(
+            minutes=self.draft,
+            by=self.office,
+            title=self.draft.title,
+            narrative="补充了时限。",
+            decisions=[DecisionInput(text="第一项，6月底前完成。")],
+            edit_version=self.draft.edit_version,
+        )
+        self.assertContains(
+            self.get_as(self.office, self.draft.get_absolute_url()), line
+        )
+        edit = reverse("meetings:minutes_edit", args=[self.draft.pk])
+        self.assertContains(self.get_as(self.office, edit), line)
+        # Never returned: nothing to say.
+        self.assertIsNone(self.issued.last_return())
 
     def decision_data(self, items, *, initial=0):
         data = {
