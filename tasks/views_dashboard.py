@@ -127,6 +127,8 @@ def _ledger_link(figure: str, selection: dashboard.Selection, lead_only: bool) -
     """The 督办台账 filter showing the same tasks, when the ledger can say it
     (its unit filter is lead or co-unit, and it has no on-time/late filters)."""
     params: dict[str, str] = {"status": ""}
+    if selection.duty is not None:  # the ledger has no duty filter
+        return ""
     if figure.startswith("light_"):
         params["light"] = figure.removeprefix("light_")
     elif figure == "closed":

@@ -440,6 +440,8 @@ class DutyTasksTests(PortalTestCase):
         self.assertContains(response, ">T1</a>")
         self.assertContains(response, f"依据职责 {self.a1.code}")
         self.assertContains(response, f'href="{self.a1.get_absolute_url()}"')
+        # The ledger cannot filter by clause: no link that would list everything.
+        self.assertNotContains(response, 'id="ledger-link"')
         # Units do not list tasks by clause, even their own unit's.
         own = url + f"&unit={self.unit_a.code}"
         self.assertEqual(self.get_as(self.liaison_a, own).status_code, 404)
