@@ -218,3 +218,19 @@ class FiguresLinkTests(PortalTestCase):
             self.assertContains(
                 response, f'href="{reverse("members:group")}" id="roster-units"'
             )
+
+
+class PositionHistoryTests(PortalTestCase):
+    def test_breadcrumb_leads_back_to_the_group_and_the_unit(self) -> None:
+        position = Position.objects.get(kind=Position.Kind.MEMBER, unit=self.unit_a)
+        response = self.get_as(
+            self.leader, reverse("members:position_history", args=[position.pk])
+        )
+        self.assertContains(
+            response,
+            f'<li class="breadcrumb-item"><a href="{reverse("members:group")}">',
+        )
+        self.assertContains(
+            response,
+            f'<a href="{self.unit_a.get_absolute_url()}">{self.unit_a.name}</a></li>',
+        )
