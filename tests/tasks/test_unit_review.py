@@ -504,3 +504,25 @@ class OverdueExtensionTests(PortalTestCase):
             {"new_due_on": today.isoformat(), "reason": "等待材料"},
         )
         self.assertRedirects(response, task.get_absolute_url())
+
+
+@override_settings(MEDIA_ROOT=MEDIA)
+class ReportEditPageTests(PortalTestCase):
+    def test_the_edit_page_says_which_report_and_where_evidence_goes(self):
+        task = make_task(by=self.office, lead=self.unit_a)
+        services.task_sign(task=task, by=self.liaison_a)
+        report = services.progress_report_file(
+            task=Task.objects.get(pk=task.pk),
+            by=self.liaison_a,
+            text="首场活动完成",
+            percent=30,
+            files=[pdf("签到表.pdf")],
+        )
+        page = self.get_as(
+            self.liaison_a, reverse("tasks:report_edit", args=[report.pk])
+        )
+        self.assertContains(page, f"{self.unit_a.name} {self.liaison_a} 于 ")
+        self.assertContains(page, "佐证材料：签到表.pdf。")
+        self.assertContains(
+            page, "佐证材料不能在此修改；如需补充材料，请另行报送一次进展。"
+        )
