@@ -424,6 +424,8 @@ def narrative_from(figures: dict[str, Any]) -> str:
             "并将办理情况纳入年度工作考评。"
         )
     )
+    # The closing formula of a 通报, on its own line before the signature.
+    paras.append(_("特此通报。"))
     return "\n\n".join(paras)
 
 

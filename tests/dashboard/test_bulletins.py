@@ -91,6 +91,7 @@ class DraftFromDataTests(PortalTestCase):
         self.assertIn("已逾期14天", text)
         self.assertIn("区财政局（2项：T6、T7）", text)
         self.assertIn("超过完成时限后才报送进展的单位：区司法局（T3）", text)
+        self.assertTrue(text.endswith("纳入年度工作考评。\n\n特此通报。"), text[-40:])
         self.assertIn(
             "原定2025年9月1日",
             bulletins.narrative_from(
