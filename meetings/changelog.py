@@ -8,7 +8,7 @@ request middleware (or the services' ``_change_reason`` for what happened).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,9 @@ from .models import Attendance, Decision, Meeting, Minutes, Topic
 
 SKIP = {"id", "edit_version", "updated_at", "created_at", "created_by", "group"}
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+# Two history records of one object, same reason and person, this close together
+# are one step of a service (the row saved, then its many-to-many units set).
+SAME_STEP = timedelta(seconds=5)
 
 
 @dataclass
@@ -84,6 +87,7 @@ def _entries(records, model: type, subject, names: _Names) -> list[Entry]:
     for rows in by_object.values():
         rows.sort(key=lambda r: (r.history_date, r.history_id))
         previous = None
+        last: Entry | None = None  # this object's latest entry
         for r in rows:
             changes = []
             if previous is not None and r.history_type == "~":
@@ -99,21 +103,33 @@ def _entries(records, model: type, subject, names: _Names) -> list[Entry]:
                             new=_fmt(model, c.field, c.new, names),
                         )
                     )
+            same_step = (
+                previous is not None
+                and r.history_type == "~"
+                and r.history_change_reason
+                and r.history_change_reason == previous.history_change_reason
+                and r.history_user_id == previous.history_user_id
+                and r.history_date - previous.history_date < SAME_STEP
+            )
             previous = r
+            if same_step and last is not None:
+                # One step saved in two writes (the row, then its units): one entry,
+                # e.g. 新建会议 with the units it was created with.
+                last.changes.extend(changes)
+                continue
             if r.history_type == "~" and not changes and not r.history_change_reason:
                 continue  # a save that changed nothing a person cares about
-            out.append(
-                Entry(
-                    when=r.history_date,
-                    who=names.name(User, r.history_user_id)
-                    if r.history_user_id
-                    else _("系统"),
-                    subject=subject(r),
-                    action=ACTIONS[r.history_type],
-                    reason=r.history_change_reason or "",
-                    changes=changes,
-                )
+            last = Entry(
+                when=r.history_date,
+                who=names.name(User, r.history_user_id)
+                if r.history_user_id
+                else _("系统"),
+                subject=subject(r),
+                action=ACTIONS[r.history_type],
+                reason=r.history_change_reason or "",
+                changes=changes,
             )
+            out.append(last)
     return out
 
 

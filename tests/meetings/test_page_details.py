@@ -5,11 +5,15 @@ column widths, Chinese admin headers."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 
-from meetings.models import Minutes
-from meetings.services import AttendanceRow, attendance_record
+from meetings import services
+from meetings.changelog import meeting_changelog
+from meetings.models import Meeting, Minutes
+from meetings.services import AttendanceRow, MeetingData, attendance_record
 from members.models import Person
 from tests.base import PortalTestCase
 
@@ -152,3 +156,42 @@ class AdminLabelTests(PortalTestCase):
             "Drafted by:",
         )
         self.assertIn("起草人", html)
+
+
+class ChangelogTests(PortalTestCase):
+    def test_creating_or_editing_a_meeting_is_one_entry_with_its_units(self):
+        # The service saves the meeting, then sets its units: two history records
+        # of one step, shown as one entry.
+        m = services.meeting_create(
+            data=MeetingData(
+                kind=Meeting.Kind.SPECIAL,
+                title="协作会",
+                starts_at=timezone.now() + timedelta(days=3),
+                place="区政府第三会议室",
+                units=[self.unit_a],
+            ),
+            by=self.office,
+        )
+        [created] = meeting_changelog(m)
+        self.assertEqual(created.action, "created")
+        self.assertEqual(
+            [(c.label, c.new) for c in created.changes],
+            [("参会（涉及）单位", self.unit_a.name)],
+        )
+        services.meeting_update(
+            meeting=m,
+            data=MeetingData(
+                kind=Meeting.Kind.SPECIAL,
+                title="协作会（调整）",
+                starts_at=m.starts_at,
+                place=m.place,
+                units=[self.unit_a, self.unit_b],
+            ),
+            by=self.office,
+        )
+        edited, created_again = meeting_changelog(m)
+        self.assertEqual(created_again.action, "created")
+        self.assertEqual(edited.reason, "修改会议信息")
+        self.assertEqual(
+            {c.label for c in edited.changes}, {"会议名称", "参会（涉及）单位"}
+        )
