@@ -80,7 +80,10 @@ def test_meeting_journey(page, portal_url):
 
     # Attendance: the roster is prefilled; one member is on leave with a substitute.
     page.get_by_role("link", name="记录出席情况").click()
+    page.wait_for_load_state("networkidle")
     rows = page.locator("#att-rows tr")
+    # count() does not wait: wait for the page's own rows (the roster) first.
+    rows.nth(3).wait_for()
     assert rows.count() >= 4
     czj_row = page.locator(
         "#att-rows tr", has=page.locator("option[selected]", has_text="韩涛")
