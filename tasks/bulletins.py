@@ -14,6 +14,7 @@ issued bulletins only; only the office drafts, edits and issues.
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -81,6 +82,19 @@ def visible_bulletins(user: User) -> QuerySet[Bulletin]:
     if user.is_unit_member:
         return Bulletin.objects.filter(status=Bulletin.Status.ISSUED)
     return Bulletin.objects.none()
+
+
+NUMBER_QUERY = re.compile(r"(\d{4})\D{1,3}(\d{1,3})\s*号?\s*$")
+
+
+def search_q(text: str) -> Q:
+    """Bulletins whose title contains ``text``, or whose number it names: people
+    cite a 通报 by its number (金知领办通〔2026〕3号, 〔2026〕3号, 2026年3号)."""
+    q = Q(title__icontains=text)
+    match = NUMBER_QUERY.search(text)
+    if match:
+        q |= Q(issue_year=int(match[1]), issue_number=int(match[2]))
+    return q
 
 
 def get_bulletin_for(user: User, pk: int) -> Bulletin:

@@ -131,7 +131,14 @@ class BulletinEditForm(PortalForm):
 
 
 class BulletinFilterForm(PortalForm):
-    q = forms.CharField(label=_l("搜索"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_l("搜索"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"placeholder": _l("标题或文号，如：〔2026〕3号")}
+        ),
+    )
     year = forms.ChoiceField(label=_l("年度"), required=False, choices=_all_years)
     status = forms.ChoiceField(
         label=_l("状态"),

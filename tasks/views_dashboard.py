@@ -17,7 +17,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -227,7 +226,7 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            qs = qs.filter(Q(title__icontains=data["q"]))
+            qs = qs.filter(bulletins.search_q(data["q"]))
         if data["year"]:
             qs = qs.filter(period_start__year=int(data["year"]))
         if data["status"]:

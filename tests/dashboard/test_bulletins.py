@@ -243,6 +243,27 @@ class BulletinViewTests(PortalTestCase):
             self.post_as(self.office, self.url("bulletins")).status_code, 405
         )
 
+    def test_list_search_by_title_or_number(self) -> None:
+        self.issued.refresh_from_db()
+        number = self.issued.issue_number
+        for q in (
+            bulletins.number_label(self.issued),
+            f"〔{self.issued.issue_year}〕{number}号",
+            f"{self.issued.issue_year}年{number}号",
+        ):
+            response = self.get_as(self.office, self.url("bulletins"), data={"q": q})
+            self.assertEqual(list(response.context["bulletins"]), [self.issued], q)
+        response = self.get_as(
+            self.office, self.url("bulletins"), data={"q": "2025年8月"}
+        )
+        self.assertEqual(list(response.context["bulletins"]), [self.issued])
+        response = self.get_as(
+            self.office,
+            self.url("bulletins"),
+            data={"q": f"〔{self.issued.issue_year}〕{number + 1}号"},
+        )
+        self.assertEqual(list(response.context["bulletins"]), [])
+
     def test_detail_matrix(self) -> None:
         for user in (self.office, self.leader, self.deputy):
             self.assertEqual(
