@@ -33,19 +33,22 @@ def meetings_calendar(meetings: Iterable[Meeting]) -> bytes:
         event.add("dtstamp", timezone.now())
         event.add("dtstart", starts)
         event.add("dtend", ends)
-        event.add("summary", f"{m.title}（{m.get_kind_display()}）")
+        summary = f"{m.title}（{m.get_kind_display()}）"
+        if m.status == Meeting.Status.CANCELLED:
+            # Many clients show a cancelled event like any other: say it in the title.
+            summary = f"【已取消】{summary}"
+        event.add("summary", summary)
         event.add("location", m.place)
         url = site + m.get_absolute_url()
         event.add("url", url)
         description = [m.subject] if m.subject else []
         description.append(url)
         event.add("description", "\n".join(description))
+        # A planned meeting is scheduled and notified: CONFIRMED, not TENTATIVE
+        # (which calendar clients show as 暂定 / "maybe").
         event.add(
             "status",
-            {
-                Meeting.Status.CANCELLED: "CANCELLED",
-                Meeting.Status.HELD: "CONFIRMED",
-            }.get(m.status, "TENTATIVE"),
+            "CANCELLED" if m.status == Meeting.Status.CANCELLED else "CONFIRMED",
         )
         event.add("last-modified", m.updated_at)
         cal.add_component(event)

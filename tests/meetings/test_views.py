@@ -714,6 +714,21 @@ class CalendarTests(MeetingsViewTestCase):
         self.assertEqual(self.events(self.nobody), {})
         self.assertLoginRedirect(self.get_as(None, reverse("meetings:calendar")))
 
+    def test_planned_is_confirmed_and_cancelled_says_so(self):
+        planned = f.meeting(
+            self.office, units=[self.unit_a], held=False, days=5, title="将开会"
+        )
+        cancelled = f.meeting(
+            self.office, units=[self.unit_a], held=False, days=6, title="取消会"
+        )
+        services.meeting_cancel(meeting=cancelled, by=self.office)
+        events = self.events(self.office)
+        self.assertEqual(str(events["将开会（专题会议）"]["STATUS"]), "CONFIRMED")
+        self.assertEqual(
+            str(events["【已取消】取消会（专题会议）"]["STATUS"]), "CANCELLED"
+        )
+        self.assertTrue(planned.is_planned)
+
 
 class HomeTests(MeetingsViewTestCase):
     def test_plenary_warning_for_overseers(self):
