@@ -75,14 +75,20 @@ def _display(field: forms.Field, value: Any) -> str:
 
 
 def filter_summary(form: TaskFilterForm) -> str:
-    """What the filter selected, as one line (状态：未销号；单位：区司法局)."""
-    if not form.is_valid():
-        # filtered_tasks applies nothing when the form does not validate.
-        return _("筛选条件有误，未作筛选")
+    """What the filter selected, as one line (状态：未销号；单位：区司法局), and the
+    conditions left out because they were wrong (filtered_tasks applies the
+    others)."""
+    valid = form.is_valid()
     parts = [
         _("%(label)s：%(value)s")
         % {"label": field.label, "value": _display(field, form.cleaned_data[name])}
         for name, field in form.fields.items()
         if form.cleaned_data.get(name) not in (None, "")
     ]
-    return "；".join(parts) if parts else _("无（全部可见任务）")
+    text = "；".join(parts) if parts else _("无（全部可见任务）")
+    if not valid:
+        wrong = [
+            str(form.fields[name].label) for name in form.errors if name in form.fields
+        ]
+        text += _("（有误未应用：%(f)s）") % {"f": "、".join(wrong)}
+    return text

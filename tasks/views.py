@@ -134,27 +134,29 @@ def filtered_tasks(user: User, params) -> tuple[TaskFilterForm, QuerySet[Task]]:
             ),
         )
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            qs = qs.filter(Q(code__icontains=data["q"]) | Q(title__icontains=data["q"]))
-        if data["light"]:
-            qs = qs.filter(light_value=data["light"])
-        if data["status"] == "open":
-            qs = qs.open()
-        elif data["status"]:
-            qs = qs.filter(status=data["status"])
-        if data["unit"]:
-            qs = qs.filter(pk__in=Task.objects.for_unit(data["unit"]).values("pk"))
-        if data["meeting"]:
-            qs = qs.filter(decision__minutes__meeting=data["meeting"])
-        if data["year"]:
-            year = int(data["year"])
-            qs = qs.filter(source_year_q(year))
-        if data["due_from"]:
-            qs = qs.filter(due_on__gte=data["due_from"])
-        if data["due_to"]:
-            qs = qs.filter(due_on__lte=data["due_to"])
+    # The conditions that validate are applied even when another one does not
+    # (a stale bookmark's meeting, a swapped date range): dropping them all
+    # showed the whole ledger, closed tasks included, under an error line.
+    form.is_valid()
+    data = form.cleaned_data
+    if data.get("q"):
+        qs = qs.filter(Q(code__icontains=data["q"]) | Q(title__icontains=data["q"]))
+    if data.get("light"):
+        qs = qs.filter(light_value=data["light"])
+    if data.get("status") == "open":
+        qs = qs.open()
+    elif data.get("status"):
+        qs = qs.filter(status=data["status"])
+    if data.get("unit"):
+        qs = qs.filter(pk__in=Task.objects.for_unit(data["unit"]).values("pk"))
+    if data.get("meeting"):
+        qs = qs.filter(decision__minutes__meeting=data["meeting"])
+    if data.get("year"):
+        qs = qs.filter(source_year_q(int(data["year"])))
+    if data.get("due_from"):
+        qs = qs.filter(due_on__gte=data["due_from"])
+    if data.get("due_to"):
+        qs = qs.filter(due_on__lte=data["due_to"])
     return form, qs.by_urgency()
 
 

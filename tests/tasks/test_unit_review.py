@@ -247,7 +247,6 @@ class LedgerDueRangeTests(PortalTestCase):
         self.assertContains(
             page, "时限至：“时限至”2026-01-01 早于“时限自”2027-01-01，请调换或改正。"
         )
-        self.assertNotContains(page, "没有符合条件的任务。")
         page = self.get_as(
             self.office,
             reverse("tasks:list") + "?due_from=2026-01-01&due_to=2026-01-01",
@@ -525,4 +524,31 @@ class ReportEditPageTests(PortalTestCase):
         self.assertContains(page, "佐证材料：签到表.pdf。")
         self.assertContains(
             page, "佐证材料不能在此修改；如需补充材料，请另行报送一次进展。"
+        )
+
+
+class LedgerPartlyWrongFilterTests(PortalTestCase):
+    def test_the_valid_conditions_still_apply(self):
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        mine = make_task(by=self.office, lead=self.unit_a, title="甲单位任务")
+        other = make_task(by=self.office, lead=self.unit_b, title="乙单位任务")
+        closed = make_task(by=self.office, lead=self.unit_a, title="甲单位已销号任务")
+        Task.objects.filter(pk=closed.pk).update(status=Task.Status.CLOSED)
+        query = f"?unit={self.unit_a.code}&status=open&light=purple"
+        page = self.get_as(self.office, reverse("tasks:list") + query)
+        self.assertContains(page, "灯：选择一个有效的选项。")
+        codes = {t.code for t in page.context["tasks"]}
+        self.assertEqual(codes, {mine.code})
+        self.assertNotIn(other.code, codes)
+        sheet = load_workbook(
+            BytesIO(self.get_as(self.office, reverse("tasks:export") + query).content)
+        ).active
+        self.assertIn("（有误未应用：灯）", sheet["A1"].value)
+        self.assertIn(f"单位：{self.unit_a.name}", sheet["A1"].value)
+        self.assertEqual(
+            [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)],
+            [mine.code],
         )
