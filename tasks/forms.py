@@ -470,7 +470,7 @@ class TaskFilterForm(PortalForm):
             # a swapped range matched nothing, and the empty list did not say why
             self.add_error(
                 "due_to",
-                _("“时限至”%(end)s 早于“时限自”%(start)s，请调换或改正。")
+                _("%(end)s 早于“时限自”%(start)s，请调换或改正。")
                 % {"end": end.isoformat(), "start": start.isoformat()},
             )
         return data

@@ -245,7 +245,7 @@ class LedgerDueRangeTests(PortalTestCase):
             reverse("tasks:list") + "?due_from=2027-01-01&due_to=2026-01-01",
         )
         self.assertContains(
-            page, "时限至：“时限至”2026-01-01 早于“时限自”2027-01-01，请调换或改正。"
+            page, "时限至：2026-01-01 早于“时限自”2027-01-01，请调换或改正。"
         )
         page = self.get_as(
             self.office,
