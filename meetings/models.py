@@ -194,18 +194,26 @@ class Meeting(models.Model):
         return self.units.all()
 
     def minutes_readers(self):
-        """The units that read the meeting's issued minutes: those it concerns, the
-        units its issued decided matters name (建议承办单位), and the units leading
-        or cooperating on tasks made from them. A unit given work by the minutes
-        can open them, though the meeting did not list it."""
+        """The units that read the meeting's issued minutes: those it concerns, those
+        an issued version went to (kept in its snapshot, so editing the meeting's
+        units later takes nothing away), the units its issued decided matters name
+        (建议承办单位), and the units leading or cooperating on tasks made from
+        them. A unit given work by the minutes can open them, though the meeting
+        did not list it."""
         from members.models import Unit
 
         issued = self.minutes.filter(status=Minutes.Status.ISSUED)
+        sent_to = {
+            pk
+            for snapshot in issued.values_list("snapshot", flat=True)
+            for pk in (snapshot or {}).get("reader_unit_ids", [])
+        }
         on_tasks = Q(led_tasks__decision__minutes__meeting=self) | Q(
             co_tasks__decision__minutes__meeting=self
         )
         return Unit.objects.filter(
             Q(pk__in=self.concerned_units().values("pk"))
+            | Q(pk__in=sent_to)
             | Q(
                 pk__in=SuggestedUnit.objects.filter(
                     decision__minutes__in=issued

@@ -117,7 +117,11 @@ class FrozenMinutesTests(PortalTestCase):
         migration.fill_snapshots(apps, None)
         self.minutes.refresh_from_db()
         draft.refresh_from_db()
-        self.assertEqual(self.minutes.snapshot, document_facts(self.minutes))
+        # What the document showed; reader_unit_ids came later (minutes issued
+        # before it are read by the meeting's units, as they were then).
+        expected = document_facts(self.minutes)
+        del expected["reader_unit_ids"]
+        self.assertEqual(self.minutes.snapshot, expected)
         self.assertEqual(draft.snapshot, {})
 
 

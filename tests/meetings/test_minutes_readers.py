@@ -12,7 +12,7 @@ from django.utils import timezone
 from meetings import services
 from meetings.models import Meeting, Minutes
 from meetings.pdf import shown_facts
-from meetings.services import DecisionInput
+from meetings.services import DecisionInput, MeetingData
 from tasks.models import Notification
 from tasks.services import task_assign
 from tests.base import PortalTestCase
@@ -91,3 +91,17 @@ class MinutesReadersTests(PortalTestCase):
         self.assertEqual(list(self.meeting.minutes_readers()), [self.unit_a])
         services.meeting_grants_sync(meeting=self.meeting)
         self.assertFalse(self.liaison_b.has_perm("meetings.view_meeting", self.meeting))
+
+    def test_units_the_minutes_went_to_keep_reading_after_an_edit(self):
+        minutes = self.issue()
+        data = MeetingData(
+            kind=self.meeting.kind,
+            title=self.meeting.title,
+            starts_at=self.meeting.starts_at,
+            place=self.meeting.place,
+            units=[self.unit_out],
+        )
+        services.meeting_update(meeting=self.meeting, data=data, by=self.office)
+        # 区司法局 received the issued minutes: it still reads them.
+        self.assertStatus(self.liaison_a, minutes.get_absolute_url(), 200)
+        self.assertStatus(self.outsider, minutes.get_absolute_url(), 200)
