@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _l
 
 from jinwei_ip.lib.forms import PlainSelect, PortalForm, set_plain_choices
@@ -135,8 +136,10 @@ class BulletinFilterForm(PortalForm):
         label=_l("搜索"),
         required=False,
         max_length=100,
+        # gettext_lazy by name: makemessages does not know the _l alias, and this
+        # string is new (the catalogue is updated centrally).
         widget=forms.TextInput(
-            attrs={"placeholder": _l("标题或文号，如：〔2026〕3号")}
+            attrs={"placeholder": gettext_lazy("标题或文号，如：〔2026〕3号")}
         ),
     )
     year = forms.ChoiceField(label=_l("年度"), required=False, choices=_all_years)
