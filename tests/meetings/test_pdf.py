@@ -18,7 +18,7 @@ from jinwei_ip.lib import pdf as pdflib
 from meetings.models import Attendance
 from meetings.pdf import chinese_numeral, minutes_pdf
 from meetings.services import AttendanceRow, attendance_record
-from members.models import Person
+from members.models import Person, Unit
 from tests.base import PortalTestCase
 
 from . import factories as f
@@ -165,6 +165,25 @@ class MinutesPdfTests(PortalTestCase):
         data = minutes_pdf(minutes)
         self.assertEqual(len(PdfReader(io.BytesIO(data)).pages), 1)
         self.assert_imprint_at_foot(data)
+
+    def test_wrapped_distribution_aligns_after_its_colon(self):
+        units = list(Unit.objects.members().order_by("order")[:9])
+        minutes = f.advance(
+            f.draft(f.meeting(self.office, units=units), self.office, decisions=1),
+            office=self.office,
+            leader=self.leader,
+            to="issued",
+        )
+        html = pdftotext(minutes_pdf(minutes), "-bbox")
+        last = re.findall(r"<page[^>]*>(.*?)</page>", html, re.S)[-1]
+        lines = re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', last
+        )
+        start = next(i for i, (_x, _y, w) in enumerate(lines) if w.startswith("分送"))
+        first, second = lines[start], lines[start + 1]
+        self.assertGreater(float(second[1]), float(first[1]))  # a second line
+        # 14 pt 分送：, three characters: the names start 42 pt in.
+        self.assertAlmostEqual(float(second[0]) - float(first[0]), 42, delta=1)
 
     def assert_imprint_at_foot(self, data: bytes) -> None:
         pages = re.findall(r"<page[^>]*>(.*?)</page>", pdftotext(data, "-bbox"), re.S)
