@@ -242,6 +242,15 @@ class FigureListTests(PortalTestCase):
         table = response.content.decode().split('id="figure-tasks"', 1)[1]
         return re.findall(r'href="/tasks/\d+/">([^<]+)</a>', table)
 
+    def test_menu_marks_the_dashboard(self) -> None:
+        def active(url: str) -> list[str]:
+            html = self.get_as(self.leader, url).content.decode()
+            return re.findall(r'class="nav-link active"[^>]*>([^<]+)<', html)
+
+        self.assertEqual(active(f"{self.URL}?year=2025&figure=led"), ["领导看板"])
+        self.assertEqual(active(reverse("dashboard:index")), ["领导看板"])
+        self.assertEqual(active(reverse("dashboard:bulletins")), ["工作通报"])
+
     def test_totals_lists(self) -> None:
         cases = {
             "led": ["T2", "T1", "T3", "T4", "T8", "T5", "T6", "T7"],

@@ -113,3 +113,14 @@ class AuditWiringTests(PortalTestCase):
         denied = next(line for line in logs.output if "permission_denied" in line)
         self.assertIn("user=liaison_a", denied)
         self.assertIn(f"path=/tasks/{task.pk}/close/", denied)
+
+
+class FaviconTests(PortalTestCase):
+    def test_every_page_names_its_icon(self):
+        from django.contrib.staticfiles import finders
+
+        self.assertIsNotNone(finders.find("favicon.svg"))
+        for user in (None, self.liaison_a):
+            page = self.get_as(user, reverse("login") if user is None else "/")
+            self.assertContains(page, 'rel="icon"')
+            self.assertContains(page, "favicon.svg")
