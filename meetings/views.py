@@ -175,7 +175,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     minutes_versions = list(
         Minutes.objects.visible_to(user)
         .filter(meeting=meeting)
-        .select_related("supersedes")
+        .select_related("supersedes", "superseded_by")
         .order_by("-version")
     )
     context = {
@@ -545,6 +545,7 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
     versions = list(
         Minutes.objects.visible_to(user)
         .filter(meeting=minutes.meeting)
+        .select_related("superseded_by")
         .order_by("-version")
     )
     return render(

@@ -96,6 +96,13 @@ def meeting_badge(meeting: Meeting) -> str:
 
 @register.simple_tag
 def minutes_badge(minutes: Minutes) -> str:
+    if minutes.is_frozen and minutes.is_replaced:
+        # Issued, then replaced by an issued correction: not the version in force.
+        return format_html(
+            '<span class="badge badge-status text-bg-light border" title="{}">{}</span>',
+            _("已印发，后被更正版本取代"),
+            _("已被更正"),
+        )
     return format_html(
         '<span class="badge badge-status {}">{}</span>',
         MINUTES_CLASS.get(minutes.status, "text-bg-light"),

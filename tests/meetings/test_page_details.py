@@ -195,3 +195,26 @@ class ChangelogTests(PortalTestCase):
         self.assertEqual(
             {c.label for c in edited.changes}, {"会议名称", "参会（涉及）单位"}
         )
+
+
+class ReplacedVersionBadgeTests(PortalTestCase):
+    def test_a_version_replaced_by_an_issued_correction_is_marked(self):
+        m = f.meeting(self.office, units=[self.unit_a])
+        first = f.advance(
+            f.draft(m, self.office), office=self.office, leader=self.leader, to="issued"
+        )
+        second = services.minutes_correct(minutes=first, by=self.office, reason="笔误")
+        # A correction still in draft replaces nothing yet.
+        r = self.get_as(self.liaison_a, m.get_absolute_url())
+        self.assertNotContains(r, "已被更正")
+        f.advance(second, office=self.office, leader=self.leader, to="issued")
+        for url in (m.get_absolute_url(), first.get_absolute_url()):
+            html = self.get_as(self.liaison_a, url).content.decode()
+            items = re.findall(
+                r'<li class="list-group-item[^"]*">(.*?)</li>', html, re.S
+            )
+            v1 = next(i for i in items if "第1版" in i)
+            v2 = next(i for i in items if "第2版" in i)
+            self.assertIn("已被更正", v1)
+            self.assertNotIn(">已印发<", v1)
+            self.assertIn(">已印发<", v2)
