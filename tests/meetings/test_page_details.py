@@ -218,3 +218,26 @@ class ReplacedVersionBadgeTests(PortalTestCase):
             self.assertIn("已被更正", v1)
             self.assertNotIn(">已印发<", v1)
             self.assertIn(">已印发<", v2)
+
+
+class MissingAttendanceWarningTests(PortalTestCase):
+    def test_office_is_warned_before_issuing_minutes_without_attendance(self):
+        m = f.meeting(self.office, units=[self.unit_a])
+        minutes = f.draft(m, self.office)
+        warning = "会议尚未记录出席情况"
+        r = self.get_as(self.office, minutes.get_absolute_url())
+        self.assertContains(r, warning)
+        self.assertContains(r, reverse("meetings:attendance", args=[m.pk]))
+        self.assertNotContains(
+            self.get_as(self.leader, minutes.get_absolute_url()), warning
+        )
+        attendance_record(
+            meeting=m,
+            rows=[
+                AttendanceRow(person=Person.objects.get(name="蒋平"), status="present")
+            ],
+            by=self.office,
+        )
+        self.assertNotContains(
+            self.get_as(self.office, minutes.get_absolute_url()), warning
+        )
