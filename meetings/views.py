@@ -636,6 +636,18 @@ def minutes_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 def minutes_correct(request: HttpRequest, pk: int) -> HttpResponse:
     minutes = get_minutes_for(request.user, pk, office=True)
+    if not minutes.is_frozen or minutes.is_superseded:
+        # Only the issued version without a correction yet is corrected; say where
+        # to go instead of offering a form that can only fail.
+        if minutes.is_superseded:
+            messages.error(
+                request,
+                _("该版本已有更正版本（第%(v)d版），请在最新版本上操作。")
+                % {"v": minutes.superseded_by.version},
+            )
+            return redirect(minutes.superseded_by)
+        messages.error(request, _("纪要尚未印发，请直接修改草稿。"))
+        return redirect(minutes)
     form = ReasonForm(request.POST or None, label=_("更正理由"))
     if request.method == "POST" and form.is_valid():
         try:

@@ -676,6 +676,18 @@ class MinutesViewTests(MeetingsViewTestCase):
         r = self.get_as(self.liaison_a, self.issued.get_absolute_url())
         self.assertEqual(r.status_code, 200)
         self.assertNotContains(r, new.get_absolute_url())
+        # A second correction of the same version: sent to the one under way.
+        r = self.get_as(self.office, url, follow=True)
+        self.assertRedirects(r, new.get_absolute_url())
+        self.assertContains(r, "该版本已有更正版本（第2版），请在最新版本上操作。")
+        r = self.post_as(self.office, url, {"reason": "再次更正"})
+        self.assertRedirects(r, new.get_absolute_url())
+        self.assertEqual(self.special.minutes.count(), 2)
+        # A draft is edited, not corrected.
+        draft_url = reverse("meetings:minutes_correct", args=[new.pk])
+        r = self.get_as(self.office, draft_url, follow=True)
+        self.assertRedirects(r, new.get_absolute_url())
+        self.assertContains(r, "纪要尚未印发，请直接修改草稿。")
 
     def test_decision_tasks_partial_included(self):
         r = self.get_as(self.office, self.issued.get_absolute_url())
