@@ -193,9 +193,20 @@ class Meeting(models.Model):
             return Unit.objects.members()
         return self.units.all()
 
+    def agenda_units(self):
+        """The units whose topics (议题) are on the meeting's agenda: they may open
+        the meeting that discusses them, though it does not list them."""
+        from members.models import Unit
+
+        return Unit.objects.filter(
+            pk__in=self.topics.filter(
+                status__in=[Topic.Status.SCHEDULED, Topic.Status.DISCUSSED]
+            ).values("raised_by_unit_id")
+        )
+
     def minutes_readers(self):
         """The units that read the meeting's issued minutes: those it concerns, those
-        an issued version went to (kept in its snapshot, so editing the meeting's
+        whose topics it discussed, those an issued version went to (kept in its snapshot, so editing the meeting's
         units later takes nothing away), the units its issued decided matters name
         (建议承办单位), and the units leading or cooperating on tasks made from
         them. A unit given work by the minutes can open them, though the meeting
@@ -213,6 +224,7 @@ class Meeting(models.Model):
         )
         return Unit.objects.filter(
             Q(pk__in=self.concerned_units().values("pk"))
+            | Q(pk__in=self.agenda_units().values("pk"))
             | Q(pk__in=sent_to)
             | Q(
                 pk__in=SuggestedUnit.objects.filter(

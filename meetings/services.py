@@ -211,15 +211,19 @@ def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
     meeting.save()
     for topic in meeting.topics.all():
         _topic_back_to_raised(topic, _("会议取消，议题退回待安排"))
+    meeting_grants_sync(meeting=meeting)
     return meeting
 
 
 def meeting_grants_sync(*, meeting: Meeting) -> None:
-    """The one place meeting access is granted: every unit the meeting concerns may
-    open the meeting; once a minutes version is issued, the minutes' readers
+    """The one place meeting access is granted: every unit the meeting concerns, and
+    every unit whose topic is on its agenda, may open the meeting; once a minutes
+    version is issued, the minutes' readers
     (``Meeting.minutes_readers``: also the units its decided matters name or give
     tasks to) may open the meeting and read its issued minutes."""
     grants = {unit: [VIEW_MEETING] for unit in meeting.concerned_units()}
+    for unit in meeting.agenda_units():
+        grants.setdefault(unit, [VIEW_MEETING])
     if meeting.minutes.filter(status=Minutes.Status.ISSUED).exists():
         for unit in meeting.minutes_readers():
             grants[unit] = [VIEW_MEETING, VIEW_MINUTES]
@@ -309,6 +313,7 @@ def topic_schedule(
     topic.decline_reason = ""
     _reason(topic, _("列入会议议程"))
     topic.save()
+    meeting_grants_sync(meeting=meeting)
     return topic
 
 
@@ -332,6 +337,7 @@ def topic_unschedule(*, topic: Topic, by: User) -> Topic:
     meeting = topic.meeting
     _topic_back_to_raised(topic, _("移出会议议程"))
     _agenda_renumber(meeting)
+    meeting_grants_sync(meeting=meeting)
     return topic
 
 

@@ -105,3 +105,41 @@ class MinutesReadersTests(PortalTestCase):
         # 区司法局 received the issued minutes: it still reads them.
         self.assertStatus(self.liaison_a, minutes.get_absolute_url(), 200)
         self.assertStatus(self.outsider, minutes.get_absolute_url(), 200)
+
+
+class AgendaUnitTests(PortalTestCase):
+    def assertStatus(self, user, url: str, status: int) -> None:
+        self.assertEqual(self.get_as(user, url).status_code, status, f"{user} {url}")
+
+    def test_unit_whose_topic_is_on_the_agenda_opens_the_meeting_and_minutes(self):
+        meeting = f.meeting(self.office, units=[self.unit_a], held=False, days=2)
+        topic = services.topic_raise(
+            unit=self.unit_b, by=self.liaison_b, title="资助资金拨付协调"
+        )
+        self.assertStatus(self.liaison_b, meeting.get_absolute_url(), 404)
+        services.topic_schedule(
+            topic=topic, meeting=meeting, presenter="", by=self.office
+        )
+        self.assertStatus(self.liaison_b, meeting.get_absolute_url(), 200)
+        r = self.get_as(self.liaison_b, topic.get_absolute_url())
+        self.assertContains(r, f'href="{meeting.get_absolute_url()}"')
+        topic.refresh_from_db()
+        services.topic_unschedule(topic=topic, by=self.office)
+        self.assertStatus(self.liaison_b, meeting.get_absolute_url(), 404)
+        topic.refresh_from_db()
+        services.topic_schedule(
+            topic=topic, meeting=meeting, presenter="", by=self.office
+        )
+        Meeting.objects.filter(pk=meeting.pk).update(
+            starts_at=timezone.now() - timedelta(hours=1)
+        )
+        meeting.refresh_from_db()
+        services.meeting_mark_held(meeting=meeting, by=self.office)
+        minutes = f.advance(
+            f.draft(meeting, self.office),
+            office=self.office,
+            leader=self.leader,
+            to="issued",
+        )
+        self.assertStatus(self.liaison_b, minutes.get_absolute_url(), 200)
+        self.assertStatus(self.outsider, minutes.get_absolute_url(), 404)
