@@ -194,10 +194,15 @@ class TopicForm(PortalForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, office: bool = False, **kwargs) -> None:
+    def __init__(
+        self, *args, office: bool = False, unit: Unit | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = member_units()
-        self.fields["related_units"].queryset = member_units()
+        # A unit does not ask itself to coordinate: its own name is not offered.
+        self.fields["related_units"].queryset = (
+            member_units().exclude(pk=unit.pk) if unit is not None else member_units()
+        )
         if office:
             self.fields["unit"].required = True
             self.fields["unit"].help_text = _("办公室代成员单位登记议题时选择。")

@@ -378,7 +378,11 @@ def topic_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not may_raise_topic(user):
         raise PermissionDenied
-    form = TopicForm(request.POST or None, office=user.is_office)
+    form = TopicForm(
+        request.POST or None,
+        office=user.is_office,
+        unit=None if user.is_office else user.unit,
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         unit = d["unit"] if user.is_office else user.unit

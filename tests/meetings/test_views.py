@@ -341,6 +341,15 @@ class AttendanceViewTests(MeetingsViewTestCase):
 
 
 class AgendaAndTopicViewTests(MeetingsViewTestCase):
+    def test_topic_form_does_not_offer_the_raising_unit_itself(self):
+        url = reverse("meetings:topic_create")
+        r = self.get_as(self.liaison_a, url)
+        boxes = r.context["form"].fields["related_units"].queryset
+        self.assertNotIn(self.unit_a, boxes)
+        self.assertIn(self.unit_b, boxes)
+        r = self.get_as(self.office, url)
+        self.assertIn(self.unit_a, r.context["form"].fields["related_units"].queryset)
+
     def test_topic_raise_by_liaison_and_visibility(self):
         url = reverse("meetings:topic_create")
         self.assertStatus(self.leader, url, 403)
