@@ -32,7 +32,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duties.models import DutyClause
-from meetings.models import Decision, Minutes
+from meetings.models import Decision, Meeting, Minutes
+from meetings.services import meeting_grants_sync
 from members.grants import grant_units_from_query, set_unit_grants
 from members.models import Unit, User
 
@@ -93,11 +94,18 @@ def _next_plan_code(plan: WorkPlan) -> str:
 
 
 def _grant(task: Task) -> None:
+    """The task's units get the task; a decided matter's task also lets them read
+    the minutes it comes from (their 来源 link and the minutes PDF), through the
+    meeting's one grant sync."""
     grants: dict[Unit, Sequence[str]] = {task.lead_unit: LEAD_PERMS}
     for unit in task.co_units.all():
         if unit.pk != task.lead_unit_id:
             grants[unit] = CO_PERMS
     set_unit_grants(task, grants)
+    if task.decision_id:
+        meeting_grants_sync(
+            meeting=Meeting.objects.get(minutes__decisions__pk=task.decision_id)
+        )
 
 
 def _event(

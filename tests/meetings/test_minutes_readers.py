@@ -13,8 +13,10 @@ from meetings import services
 from meetings.models import Meeting, Minutes
 from meetings.pdf import shown_facts
 from meetings.services import DecisionInput, MeetingData
+from members.models import Unit, User
+from members.services import account_create
 from tasks.models import Notification
-from tasks.services import task_assign
+from tasks.services import task_assign, task_reassign
 from tests.base import PortalTestCase
 
 from . import factories as f
@@ -83,9 +85,30 @@ class MinutesReadersTests(PortalTestCase):
             by=self.office,
         )
         self.assertIn(self.unit_out, list(self.meeting.minutes_readers()))
-        services.meeting_grants_sync(meeting=self.meeting)
+        # The assignment itself opens the minutes to the new lead unit.
         self.assertStatus(self.outsider, minutes.get_absolute_url(), 200)
         self.assertStatus(self.outsider, first.get_absolute_url(), 200)
+        # Moved to another unit: the old lead no longer reads them, the new one does.
+        task = first.tasks.get()
+        swj = Unit.objects.get(code="swj")
+        liaison_swj = account_create(
+            username="liaison_swj_t",
+            password="x",
+            display_name="商务局联络员",
+            role=User.Role.LIAISON,
+            unit=swj,
+        )
+        self.assertStatus(liaison_swj, minutes.get_absolute_url(), 404)
+        task_reassign(
+            task=task,
+            lead=swj,
+            co_units=[],
+            due=task.due_on,
+            by=self.office,
+            version=task.edit_version,
+        )
+        self.assertStatus(self.outsider, minutes.get_absolute_url(), 404)
+        self.assertStatus(liaison_swj, minutes.get_absolute_url(), 200)
 
     def test_draft_suggestions_grant_nothing(self):
         self.assertEqual(list(self.meeting.minutes_readers()), [self.unit_a])
