@@ -53,7 +53,12 @@ def context(bulletin: Bulletin) -> dict[str, Any]:
         "mark_size": mark_font_size(bulletins.ISSUER),
         "paragraphs": paragraphs(bulletin.narrative),
         "figures": bulletin.figures,
-        "date_cn": f"{day.year}年{day.month}月{day.day}日",
+        "date_cn": bulletins.cn_date(day.isoformat()),
+        "as_of_cn": (
+            bulletins.cn_date(bulletin.figures["as_of"])
+            if bulletin.figures and bulletin.figures.get("as_of")
+            else ""
+        ),
         "is_draft": bulletin.status != Bulletin.Status.ISSUED,
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import tempfile
@@ -556,3 +557,22 @@ class PdfTests(PortalTestCase):
         # Odd pages carry the number on the right, even pages on the left.
         self.assertGreater(max(positions[0]), 300)
         self.assertLess(min(positions[1]), 300)
+
+    def test_dates_and_the_imprint(self) -> None:
+        from tasks.bulletin_pdf import render_bulletin
+
+        bulletin = Bulletin.objects.get(pk=self.bulletin.pk)
+        issued = self.pdftotext(render_bulletin(bulletin))
+        as_of = bulletins.cn_date(bulletin.figures["as_of"])
+        self.assertIn(f"数据截至{as_of}", "".join(issued.split()))
+        day = timezone.localdate(bulletin.issued_at)
+        self.assertIn(f"{day.year}年{day.month}月{day.day}日印发", issued)
+        # The 版记 closes the last page: only the page number is below it.
+        last = [p for p in issued.split("\f") if p.strip()][-1]
+        lines = [line.strip() for line in last.splitlines() if line.strip()]
+        self.assertIn("印发", lines[-2])
+        self.assertIn("—", lines[-1])
+        # A draft has no date of issue yet: it does not print today's.
+        text = "".join(self.pdftotext(render_bulletin(draft(self.office))).split())
+        self.assertIn("（印发日期）", text)
+        self.assertIsNone(re.search(r"\d+日印发", text))
