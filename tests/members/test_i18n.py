@@ -132,6 +132,20 @@ class LanguageSwitchTests(PortalTestCase):
         self.assertContains(response, "Office workspace")
         self.assertContains(response, "Supervised tasks")
 
+    def test_dates_follow_the_language(self):
+        from django.utils import formats, timezone
+
+        today = timezone.localdate()
+        self.login(self.office)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        english = self.client.get(reverse("home")).content.decode()
+        with translation.override("en"):
+            self.assertIn(formats.date_format(today, "DATE_FORMAT"), english)
+        self.assertNotIn(f"{today.year}年{today.month}月{today.day}日", english)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+        chinese = self.client.get(reverse("home")).content.decode()
+        self.assertIn(f"{today.year}年{today.month}月{today.day}日", chinese)
+
     def test_login_page_in_english(self):
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         response = self.client.get(reverse("login"))
