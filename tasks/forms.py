@@ -271,7 +271,10 @@ class ProgressReportForm(PortalForm):
 
     def clean(self):
         data = super().clean()
-        chosen = [f for f in self.files.getlist("files") if f] if self.files else []
+        value = self.fields["files"].widget.value_from_datadict(
+            self.data, self.files, self.add_prefix("files")
+        )
+        chosen = [f for f in (value if isinstance(value, list) else [value]) if f]
         if self.errors and chosen:
             # A page sent back with an error cannot keep the chosen files (no
             # browser refills a file field): say so, or the report goes in
