@@ -29,3 +29,14 @@ def _fresh_cache():
     for cache in caches.all():
         cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _still_rate_limit_clock():
+    """The rate limiter counts in fixed windows (a minute): a test that sends two
+    requests across a minute's turn would see its count reset and flake. Its clock
+    stands at the middle of one window of every period a test uses."""
+    from unittest import mock
+
+    with mock.patch("jinwei_ip.lib.ratelimit.clock", return_value=1_800_000_030):
+        yield
