@@ -45,7 +45,7 @@ from .forms import (
 )
 from .ics import meetings_calendar
 from .models import Attendance, Meeting, Minutes, Topic
-from .pdf import minutes_filename, minutes_pdf, name_lists
+from .pdf import minutes_filename, minutes_pdf, name_lists, shown_facts
 
 logger = logging.getLogger(__name__)
 
@@ -552,6 +552,8 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("superseded_by")
         .order_by("-version")
     )
+    # One read of the live meeting (a draft's) for the paper and the name lists.
+    facts = shown_facts(minutes)
     return render(
         request,
         "meetings/minutes_detail.html",
@@ -561,7 +563,8 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decisions": decisions,
             "newer": newer,
             "versions": versions,
-            "name_lists": name_lists(minutes),
+            "facts": facts,
+            "name_lists": name_lists(minutes, facts),
             "may_approve": minutes.status == Minutes.Status.SUBMITTED
             and minutes.may_be_approved_by(user),
             "return_form": ReasonForm(label=_("退回理由")),

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from meetings.access import may_withdraw_topic
 from meetings.models import Meeting, Minutes, Topic
-from meetings.pdf import shown_facts
 from meetings.services import PlenaryStatus
 from meetings.services import plenary_status as _plenary_status
 
@@ -108,13 +107,6 @@ def minutes_badge(minutes: Minutes) -> str:
         MINUTES_CLASS.get(minutes.status, "text-bg-light"),
         minutes.get_status_display(),
     )
-
-
-@register.simple_tag
-def minutes_facts(minutes: Minutes) -> dict:
-    """``{% minutes_facts minutes as facts %}``: the mark, issuer and distribution
-    line the minutes show: frozen at issue for issued minutes, live for drafts."""
-    return shown_facts(minutes)
 
 
 @register.simple_tag(takes_context=True)

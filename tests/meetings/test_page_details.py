@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -241,3 +243,19 @@ class MissingAttendanceWarningTests(PortalTestCase):
         self.assertNotContains(
             self.get_as(self.office, minutes.get_absolute_url()), warning
         )
+
+
+class MinutesPageQueryTests(PortalTestCase):
+    def test_draft_reads_the_live_meeting_once(self):
+        # The paper (mark, distribution) and the 出席/请假/列席 lists come from one
+        # read of the live meeting, not one per part of the page.
+        m = f.meeting(self.office, units=[self.unit_a])
+        f.attend(m, self.office, [(Person.objects.get(name="蒋平"), "present")])
+        minutes = f.draft(m, self.office)
+        self.login(self.office)
+        with CaptureQueriesContext(connection) as ctx:
+            r = self.client.get(minutes.get_absolute_url())
+        self.assertContains(r, f"分送：领导小组组长、副组长，{self.unit_a.name}。")
+        self.assertContains(r, "蒋平")
+        reads = [q for q in ctx.captured_queries if "meetings_attendance" in q["sql"]]
+        self.assertEqual(len(reads), 1, "\n".join(q["sql"] for q in reads))
