@@ -443,6 +443,22 @@ class HomeAcknowledgeTests(PortalTestCase):
         self.assertNotContains(home, "配合任务待确认收到")
         self.assertContains(home, inbox_figure)
 
+    def test_the_parts_to_acknowledge_cost_the_home_no_query_of_their_own(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        make_task(by=self.office, lead=self.unit_a, co=[self.unit_b])
+        self.get_as(self.liaison_b, "/")  # warm the session
+        with CaptureQueriesContext(connection) as queries:
+            home = self.get_as(self.liaison_b, "/")
+        self.assertContains(home, "配合任务待确认收到")
+        # asked within the inbox's one task query, not by reading the unit's
+        # co-unit links (every closed task's included) on every home page
+        self.assertEqual(
+            [q["sql"] for q in queries if q["sql"].startswith('SELECT "tasks_counit"')],
+            [],
+        )
+
 
 class UnitExcelCaptionTests(PortalTestCase):
     def test_a_units_excel_ledger_says_whose_tasks_it_holds(self):
