@@ -331,28 +331,12 @@ class ExtensionRequestForm(PortalForm):
     def clean_new_due_on(self) -> date:
         """The date's limits with the other fields' errors, so one submit tells
         everything (services.extension_request checks them again)."""
-        from .services import extension_latest
+        from .services import extension_date_refusal
 
         new = self.cleaned_data["new_due_on"]
-        if new <= self.task.due_on:
-            raise ValidationError(
-                _("申请延至的日期必须晚于现行时限 %(d)s。") % {"d": self.task.due_on}
-            )
-        today = timezone.localdate()
-        if new < today:
-            raise ValidationError(
-                _("申请延至的日期 %(d)s 已过，请填写今天（%(t)s）或以后的日期。")
-                % {"d": new, "t": today}
-            )
-        latest = extension_latest(self.task.due_on)
-        if new > latest:
-            raise ValidationError(
-                _(
-                    "一次延期最长一年：申请延至的日期不能晚于 %(d)s；"
-                    "确需更长时间的，请与办公室商定后重新交办。"
-                )
-                % {"d": latest}
-            )
+        refusal = extension_date_refusal(self.task.due_on, new)
+        if refusal:
+            raise ValidationError(refusal)
         return new
 
 

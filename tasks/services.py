@@ -703,6 +703,28 @@ def extension_latest(due: date) -> date:
         return due.replace(year=due.year + 1, day=28)
 
 
+def extension_date_refusal(due_on: date, new_due_on: date) -> str | None:
+    """Why a task due on ``due_on`` cannot be moved to ``new_due_on`` (None when it
+    can): the one statement of the date's limits, which the request form shows
+    beside the other fields' errors and ``extension_request`` enforces."""
+    if new_due_on <= due_on:
+        return _("申请延至的日期必须晚于现行时限 %(d)s。") % {"d": due_on}
+    today = timezone.localdate()
+    if new_due_on < today:
+        # an overdue task moved to another past date would stay red once approved
+        return _("申请延至的日期 %(d)s 已过，请填写今天（%(t)s）或以后的日期。") % {
+            "d": new_due_on,
+            "t": today,
+        }
+    latest = extension_latest(due_on)
+    if new_due_on > latest:
+        return _(
+            "一次延期最长一年：申请延至的日期不能晚于 %(d)s；"
+            "确需更长时间的，请与办公室商定后重新交办。"
+        ) % {"d": latest}
+    return None
+
+
 @transaction.atomic
 def extension_request(
     *, task: Task, by: User, reason: str, new_due_on: date
@@ -716,35 +738,9 @@ def extension_request(
         statuses=[s for s in S.values if s not in (S.CLOSED, S.CLOSURE_REQUESTED)],
         refusals=_extension_refusals(),
     )
-    if new_due_on <= task.due_on:
-        raise ValidationError(
-            {
-                "new_due_on": _("申请延至的日期必须晚于现行时限 %(d)s。")
-                % {"d": task.due_on}
-            }
-        )
-    today = timezone.localdate()
-    if new_due_on < today:
-        # an overdue task moved to another past date would stay red once approved
-        raise ValidationError(
-            {
-                "new_due_on": _(
-                    "申请延至的日期 %(d)s 已过，请填写今天（%(t)s）或以后的日期。"
-                )
-                % {"d": new_due_on, "t": today}
-            }
-        )
-    latest = extension_latest(task.due_on)
-    if new_due_on > latest:
-        raise ValidationError(
-            {
-                "new_due_on": _(
-                    "一次延期最长一年：申请延至的日期不能晚于 %(d)s；"
-                    "确需更长时间的，请与办公室商定后重新交办。"
-                )
-                % {"d": latest}
-            }
-        )
+    refusal = extension_date_refusal(task.due_on, new_due_on)
+    if refusal:
+        raise ValidationError({"new_due_on": refusal})
     if task.extensions.filter(status=Extension.Status.PENDING).exists():
         raise ValidationError(_("已有一项延期申请待审批。"))
     extension = Extension(

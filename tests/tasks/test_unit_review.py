@@ -137,6 +137,32 @@ class ExtensionFormTests(PortalTestCase):
         )
         self.assertIn("reason", form.errors)
 
+    def test_the_form_and_the_service_refuse_the_same_dates_alike(self):
+        from django.core.exceptions import ValidationError
+
+        from tasks.forms import ExtensionRequestForm
+
+        due = self.task.due_on
+        latest = services.extension_latest(due)
+        for new in (due, latest + timedelta(days=1)):
+            form = ExtensionRequestForm(
+                {"new_due_on": new.isoformat(), "reason": "场地协调"}, task=self.task
+            )
+            self.assertFalse(form.is_valid(), new)
+            with self.assertRaises(ValidationError) as refused:
+                services.extension_request(
+                    task=Task.objects.get(pk=self.task.pk),
+                    by=self.liaison_a,
+                    reason="场地协调",
+                    new_due_on=new,
+                )
+            self.assertEqual(
+                form.errors["new_due_on"],
+                refused.exception.message_dict["new_due_on"],
+                new,
+            )
+        self.assertFalse(self.task.extensions.exists())
+
 
 @override_settings(MEDIA_ROOT=MEDIA)
 class EvidenceErrorTests(PortalTestCase):
