@@ -486,9 +486,10 @@ class DecisionForm(forms.Form):
             elif unit not in units:
                 units.append(unit)
         if unknown:
+            # Each name in its own quotes: “甲”、“乙”, not one unit called “甲、乙”.
             raise ValidationError(
                 _("没有找到单位“%(names)s”，请核对单位名称（如：区司法局）。")
-                % {"names": "、".join(unknown)}
+                % {"names": "”、“".join(unknown)}
             )
         return units
 

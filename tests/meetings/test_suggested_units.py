@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from meetings import services
+from meetings.forms import DecisionForm
 from meetings.models import Decision, Minutes
 from meetings.services import DecisionInput
 from members.models import Unit
@@ -106,3 +107,14 @@ class SuggestedUnitsOrderTests(PortalTestCase):
             self.assertEqual(
                 decisions[0].suggested_units_in_order(), [self.wlj, self.swj]
             )
+
+    def test_each_unknown_unit_is_quoted_on_its_own(self):
+        # Two names not found read as two names, not as one unit called “甲、乙”.
+        form = DecisionForm(
+            data={"text": "议定事项", "units_text": "区司法局、不存在的局、另一个局"}
+        )
+        self.assertFalse(form.is_valid())
+        self.assertEqual(
+            form.errors["units_text"],
+            ["没有找到单位“不存在的局”、“另一个局”，请核对单位名称（如：区司法局）。"],
+        )
