@@ -286,6 +286,17 @@ class FigureListTests(PortalTestCase):
             ["T3", "T4"],
         )
 
+    def test_co_handled_list_is_not_headed_as_led(self) -> None:
+        # The unit row's and the scorecard's 配合 figure link with scope=lead like
+        # their other figures; its list is the tasks the unit co-handles.
+        response = self.get_as(
+            self.office,
+            f"{self.URL}?year=2025&unit={self.unit_a.code}&scope=lead&figure=co_handled",
+        )
+        heading = response.content.decode().split('id="figure-title">', 1)[1]
+        heading = heading.split("<", 1)[0].strip()
+        self.assertEqual(heading, "配合任务")
+
     def test_days_late_as_the_average_counts_them(self) -> None:
         response = self.get_as(self.leader, f"{self.URL}?year=2025&figure=overdue")
         rows = response.content.decode().split("<tbody>", 1)[1].split("</tr>")
