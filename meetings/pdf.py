@@ -100,9 +100,6 @@ def document_facts(minutes: Minutes) -> dict:
         "issuer": _("%(group)s办公室") % {"group": group.name},
         "name_lists": _live_name_lists(meeting),
         "distribution": _live_distribution(minutes),
-        # The units the document went to (its 分送), kept at issue so they go on
-        # reading it if the meeting's units are edited later.
-        "reader_unit_ids": sorted(u.pk for u in meeting.concerned_units()),
     }
 
 

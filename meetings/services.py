@@ -704,6 +704,12 @@ def minutes_issue(*, minutes: Minutes, by: User) -> Minutes:
     # language, whoever issues.
     with translation.override(settings.LANGUAGE_CODE):
         minutes.snapshot = document_facts(minutes)
+    # The units the document went to (its 分送), kept so they go on reading it if
+    # the meeting's units are edited later (Meeting.minutes_readers). Worked out
+    # here, not in document_facts, which every draft page and PDF reads.
+    minutes.snapshot["reader_unit_ids"] = sorted(
+        u.pk for u in minutes.meeting.concerned_units()
+    )
     minutes.edit_version += 1
     _reason(minutes, _("印发 %(label)s") % {"label": minutes.issue_label})
     minutes.save()

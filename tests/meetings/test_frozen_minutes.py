@@ -119,10 +119,18 @@ class FrozenMinutesTests(PortalTestCase):
         draft.refresh_from_db()
         # What the document showed; reader_unit_ids came later (minutes issued
         # before it are read by the meeting's units, as they were then).
-        expected = document_facts(self.minutes)
-        del expected["reader_unit_ids"]
-        self.assertEqual(self.minutes.snapshot, expected)
+        self.assertEqual(self.minutes.snapshot, document_facts(self.minutes))
         self.assertEqual(draft.snapshot, {})
+
+    def test_who_the_minutes_went_to_is_worked_out_at_issue_only(self):
+        # The issued snapshot keeps the units it went to; a draft's page and PDF,
+        # which show the live meeting, do not work them out on every view.
+        self.assertEqual(
+            self.minutes.snapshot["reader_unit_ids"],
+            sorted([self.unit_a.pk, self.unit_b.pk]),
+        )
+        draft = f.draft(f.meeting(self.office, units=[self.unit_a]), self.office)
+        self.assertNotIn("reader_unit_ids", document_facts(draft))
 
 
 class DraftStampTests(PortalTestCase):
