@@ -572,9 +572,12 @@ class Minutes(models.Model):
         field of its own and survives a later edit of the draft."""
         previous = None
         returned = None
-        for record in self.history.order_by("history_date", "history_id").only(
-            "status", "history_date", "history_user"
-        ):
+        records = (
+            self.history.order_by("history_date", "history_id")
+            .only("status", "history_date", "history_user")
+            .select_related("history_user")  # the page names who returned it
+        )
+        for record in records:
             if previous == self.Status.SUBMITTED and record.status == self.Status.DRAFT:
                 returned = record
             previous = record.status

@@ -256,3 +256,20 @@ class MinutesPageQueryTests(PortalTestCase):
         self.assertContains(r, "蒋平")
         reads = [q for q in ctx.captured_queries if "meetings_attendance" in q["sql"]]
         self.assertEqual(len(reads), 1, "\n".join(q["sql"] for q in reads))
+
+    def test_who_returned_a_draft_is_read_with_its_history(self):
+        m = f.meeting(self.office, units=[self.unit_a])
+        minutes = f.draft(m, self.office)
+        services.minutes_submit(minutes=minutes, by=self.office)
+        self.post_as(
+            self.leader,
+            reverse("meetings:minutes_return", args=[minutes.pk]),
+            {"reason": "请补充时限"},
+        )
+        self.login(self.office)
+        with CaptureQueriesContext(connection) as ctx:
+            r = self.client.get(minutes.get_absolute_url())
+        self.assertContains(r, f"{self.leader} 于")
+        users = [q for q in ctx.captured_queries if 'FROM "members_user"' in q["sql"]]
+        # the signed-in person only: 退回 by whom comes with the history record
+        self.assertEqual(len(users), 1, "\n".join(q["sql"] for q in users))
