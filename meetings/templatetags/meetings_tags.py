@@ -34,17 +34,33 @@ def plenary_status(year: int | None = None) -> PlenaryStatus:
     return _plenary_status(year)
 
 
+OFFICE_PLANNED_BOUND = 100
+
+
 @register.simple_tag(takes_context=True)
 def home_meetings(context, limit: int = 5) -> dict:
     """``{% home_meetings as hm %}``: upcoming meetings and recently issued minutes
     the signed-in person may open; for the office also the meetings whose start
     has passed while still 已计划 (to mark held or cancel)."""
     user = context["request"].user
-    upcoming = list(
-        Meeting.objects.visible_to(user)
-        .upcoming()
-        .only("pk", "title", "kind", "starts_at", "place", "status")[:limit]
-    )
+    columns = ("pk", "title", "kind", "starts_at", "place", "status")
+    unconfirmed = []
+    if user.is_office:
+        # The office sees every meeting: one query of the planned ones, split at
+        # now into those still to come and those to mark held or cancel (a
+        # district plans a handful ahead; the bound only guards a runaway list).
+        now = timezone.now()
+        planned = list(
+            Meeting.objects.filter(status=Meeting.Status.PLANNED)
+            .only(*columns)
+            .order_by("starts_at")[:OFFICE_PLANNED_BOUND]
+        )
+        unconfirmed = [m for m in planned if m.starts_at < now][:limit]
+        upcoming = [m for m in planned if m.starts_at >= now][:limit]
+    else:
+        upcoming = list(
+            Meeting.objects.visible_to(user).upcoming().only(*columns)[:limit]
+        )
     minutes = list(
         Minutes.objects.visible_to(user)
         .issued()
@@ -52,15 +68,6 @@ def home_meetings(context, limit: int = 5) -> dict:
         .order_by("-issued_at")[:limit]
     )
     pending = []
-    unconfirmed = []
-    if user.is_office:
-        unconfirmed = list(
-            Meeting.objects.filter(
-                status=Meeting.Status.PLANNED, starts_at__lte=timezone.now()
-            )
-            .only("pk", "title", "kind", "starts_at", "place", "status")
-            .order_by("starts_at")[:limit]
-        )
     if user.sees_everything:
         pending = list(
             Minutes.objects.exclude(status=Minutes.Status.ISSUED)

@@ -210,6 +210,8 @@ class QueryCountTests(PortalTestCase):
         factories.bulk_tasks(self.cast, 3)
         self.issue_bulletins(1)
         small = [self.count(user, url) for user, url in urls]
+        for (user, url), n in zip(urls, small, strict=True):
+            self.assertLessEqual(n, 15, f"{user} {url}")  # issue 6: ≤ 15 per page
         factories.bulk_tasks(self.cast, 40, start=3)
         self.issue_bulletins(4)
         for (user, url), expected in zip(urls, small, strict=True):
