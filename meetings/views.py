@@ -22,6 +22,7 @@ from jinwei_ip.lib.audit import export_event
 from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
 from jinwei_ip.lib.ratelimit import limited
 from members.access import require_office
+from tasks.models import Task
 
 from . import services
 from .access import (
@@ -540,7 +541,16 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     decisions = list(
         minutes.decisions.prefetch_related(
-            "unit_links__unit", "tasks__lead_unit"
+            "unit_links__unit",
+            # Only the tasks the viewer may see: a liaison reading the minutes must
+            # not learn about other units' tasks from them. One query for all.
+            Prefetch(
+                "tasks",
+                queryset=Task.objects.visible_to(user)
+                .select_related("lead_unit")
+                .order_by("code"),
+                to_attr="visible_tasks",
+            ),
         ).order_by("number")
     )
     newer = None

@@ -125,16 +125,3 @@ def url_or_blank(obj) -> str:
         return obj.get_absolute_url()
     except NoReverseMatch:
         return ""
-
-
-@register.simple_tag(takes_context=True)
-def decision_tasks(context, decision) -> list[Task]:
-    """The tasks of a decided matter that the viewer may see: a liaison reading the
-    minutes must not learn about other units' tasks from them."""
-    user = context["request"].user
-    return list(
-        Task.objects.visible_to(user)
-        .filter(decision=decision)
-        .select_related("lead_unit")
-        .order_by("code")
-    )

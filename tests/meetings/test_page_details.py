@@ -273,3 +273,43 @@ class MinutesPageQueryTests(PortalTestCase):
         users = [q for q in ctx.captured_queries if 'FROM "members_user"' in q["sql"]]
         # the signed-in person only: 退回 by whom comes with the history record
         self.assertEqual(len(users), 1, "\n".join(q["sql"] for q in users))
+
+    def test_tasks_of_all_decided_matters_in_one_query(self):
+        from tasks.services import task_assign
+
+        def issued_with(n: int) -> Minutes:
+            m = f.meeting(self.office, units=[self.unit_a, self.unit_b])
+            minutes = f.advance(
+                f.draft(m, self.office, decisions=n),
+                office=self.office,
+                leader=self.leader,
+                to="issued",
+            )
+            for d in minutes.decisions.order_by("number"):
+                task_assign(
+                    decision=d,
+                    lead=self.unit_a if d.number % 2 else self.unit_b,
+                    co_units=[],
+                    due=timezone.localdate() + timedelta(days=30),
+                    title=d.text,
+                    description=d.text,
+                    by=self.office,
+                )
+            return minutes
+
+        def task_reads(minutes: Minutes, user) -> tuple[int, str]:
+            self.login(user)
+            with CaptureQueriesContext(connection) as ctx:
+                r = self.client.get(minutes.get_absolute_url())
+            self.assertEqual(r.status_code, 200)
+            reads = [q for q in ctx.captured_queries if 'FROM "tasks_task"' in q["sql"]]
+            return len(reads), r.content.decode()
+
+        two, five = issued_with(2), issued_with(5)
+        self.assertEqual(task_reads(two, self.office)[0], task_reads(five, self.office)[0])
+        reads, page = task_reads(five, self.liaison_a)
+        self.assertEqual(reads, 1)
+        # A liaison sees its own unit's tasks of the minutes, not the others'.
+        codes = re.findall(r'href="/tasks/\d+/">([^<]+)</a>（([^，]+)，', page)
+        self.assertEqual({unit for _code, unit in codes}, {self.unit_a.name})
+        self.assertEqual(len(codes), 3)
