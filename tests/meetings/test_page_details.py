@@ -306,7 +306,9 @@ class MinutesPageQueryTests(PortalTestCase):
             return len(reads), r.content.decode()
 
         two, five = issued_with(2), issued_with(5)
-        self.assertEqual(task_reads(two, self.office)[0], task_reads(five, self.office)[0])
+        self.assertEqual(
+            task_reads(two, self.office)[0], task_reads(five, self.office)[0]
+        )
         reads, page = task_reads(five, self.liaison_a)
         self.assertEqual(reads, 1)
         # A liaison sees its own unit's tasks of the minutes, not the others'.
