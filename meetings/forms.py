@@ -19,12 +19,7 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Person) -> str:
-        parts = [obj.name]
-        if obj.unit_id:
-            parts.append(obj.unit.name)
-        if obj.job_title and (not obj.unit_id or obj.unit.name not in obj.job_title):
-            parts.append(obj.job_title)
-        return " · ".join(parts)
+        return obj.choice_label
 
 
 def people():

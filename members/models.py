@@ -238,6 +238,20 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def choice_label(self) -> str:
+        """How a person is offered in a list of people: name · unit · title, the
+        title left out where it only repeats the unit (区市场监管局局长).
+        Needs ``unit`` loaded (select_related) for a list."""
+        parts = [self.name]
+        if self.unit_id:
+            parts.append(self.unit.name)
+        if self.job_title and (
+            not self.unit_id or self.unit.name not in self.job_title
+        ):
+            parts.append(self.job_title)
+        return " · ".join(parts)
+
 
 class MembershipQuerySet(models.QuerySet):
     def current(self, day: date | None = None) -> MembershipQuerySet:

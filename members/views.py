@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from operator import attrgetter
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
@@ -20,7 +22,6 @@ from .forms import PositionAssignForm
 from .models import (
     LeadingGroup,
     Membership,
-    Person,
     Position,
     Provision,
     Unit,
@@ -176,15 +177,6 @@ def position_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _person_label(person: Person) -> str:
-    details = " ".join(
-        part
-        for part in (person.unit.name if person.unit else "", person.job_title)
-        if part
-    )
-    return f"{person.name}（{details}）" if details else person.name
-
-
 def _limit_candidates(form: PositionAssignForm, position: Position) -> None:
     """A member unit's seat is held by that unit's 分管负责同志: offer its own
     people only. Every other post lists everyone, by unit. Names alone (27 of
@@ -192,7 +184,7 @@ def _limit_candidates(form: PositionAssignForm, position: Position) -> None:
     field = form.fields["person"]
     if position.kind == Position.Kind.MEMBER and position.unit_id:
         field.queryset = field.queryset.filter(unit=position.unit)
-    field.label_from_instance = _person_label
+    field.label_from_instance = attrgetter("choice_label")
 
 
 def position_assign_view(request: HttpRequest, pk: int) -> HttpResponse:

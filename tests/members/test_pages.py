@@ -178,8 +178,16 @@ class PositionCandidatesTests(PortalTestCase):
 
     def test_only_the_units_people_with_unit_and_title(self) -> None:
         response = self.get_as(self.office, self.url)
-        self.assertContains(response, f"新任分管领导（{self.unit_a.name} 副局长）")
+        self.assertContains(response, f"新任分管领导 · {self.unit_a.name} · 副局长")
         self.assertNotContains(response, "外单位人员")
+
+    def test_a_title_that_repeats_the_unit_is_left_out(self) -> None:
+        head = Person.objects.create(
+            name="本局局长", unit=self.unit_a, job_title=f"{self.unit_a.name}局长"
+        )
+        response = self.get_as(self.office, self.url)
+        self.assertContains(response, f">本局局长 · {self.unit_a.name}<")
+        self.assertEqual(head.choice_label, f"本局局长 · {self.unit_a.name}")
 
     def test_another_units_person_is_refused(self) -> None:
         response = self.post_as(
