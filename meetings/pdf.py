@@ -8,12 +8,14 @@ narrative (escaped), the numbered decided matters and the 出席/请假/列席 l
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinwei_ip.lib.pdf import mark_font_size, render_pdf
+from members.models import Unit
 
-from .models import Attendance, Meeting, Minutes
+from .models import Attendance, Meeting, Minutes, SuggestedUnit
 
 NUMERALS = "零一二三四五六七八九"
 
@@ -77,15 +79,21 @@ def _live_distribution(minutes: Minutes) -> str:
     meeting = minutes.meeting
     if meeting.is_plenary:
         return _("分送：领导小组组长、副组长，各成员单位。")
-    units = {u.pk: u for u in meeting.units.all()}
-    for decision in minutes.decisions.prefetch_related("unit_links__unit"):
-        for unit in decision.suggested_units_in_order():
-            units.setdefault(unit.pk, unit)
-    return _("分送：领导小组组长、副组长，%(units)s。") % {
-        "units": "、".join(
-            u.name for u in sorted(units.values(), key=lambda u: (u.order, u.pk))
+    # One query for both: the meeting's units and its decided matters' units.
+    units = Unit.objects.filter(
+        Q(
+            pk__in=Meeting.units.through.objects.filter(meeting=meeting).values(
+                "unit_id"
+            )
         )
-        or _("各成员单位")
+        | Q(
+            pk__in=SuggestedUnit.objects.filter(decision__minutes=minutes).values(
+                "unit_id"
+            )
+        )
+    ).order_by("order", "pk")
+    return _("分送：领导小组组长、副组长，%(units)s。") % {
+        "units": "、".join(u.name for u in units.only("name")) or _("各成员单位")
     }
 
 

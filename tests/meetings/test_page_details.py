@@ -256,6 +256,9 @@ class MinutesPageQueryTests(PortalTestCase):
         self.assertContains(r, "蒋平")
         reads = [q for q in ctx.captured_queries if "meetings_attendance" in q["sql"]]
         self.assertEqual(len(reads), 1, "\n".join(q["sql"] for q in reads))
+        # 分送 reads the meeting's and the decided matters' units in one query: the
+        # draft's page stays within the portal's 15 queries a page.
+        self.assertLessEqual(len(ctx.captured_queries), 15)
 
     def test_who_returned_a_draft_is_read_with_its_history(self):
         m = f.meeting(self.office, units=[self.unit_a])
