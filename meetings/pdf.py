@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jinwei_ip.lib.pdf import mark_font_size, render_pdf
+from jinwei_ip.lib.pdf import mark_font_size, official_date, render_pdf
 from members.models import Unit
 
 from .models import Attendance, Meeting, Minutes, SuggestedUnit
@@ -27,10 +27,6 @@ def chinese_numeral(n: int) -> str:
     tens, ones = divmod(n, 10)
     head = "" if tens == 1 else NUMERALS[tens]
     return f"{head}十{NUMERALS[ones] if ones else ''}"
-
-
-def chinese_date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _person_label(a: Attendance) -> str:
@@ -153,8 +149,8 @@ def minutes_context(minutes: Minutes) -> dict:
         "mark": mark,
         "mark_size": mark_font_size(mark),
         "issuer": facts["issuer"],
-        "date_label": chinese_date(day),
-        "printed_label": _("%(date)s印发") % {"date": chinese_date(day)},
+        "date_label": official_date(day),
+        "printed_label": _("%(date)s印发") % {"date": official_date(day)},
         "decisions": decisions,
         "decisions_intro": _("会议议定以下事项："),
         "name_lists": name_lists(minutes, facts),

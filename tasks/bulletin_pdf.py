@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from jinwei_ip.lib.pdf import mark_font_size, render_pdf
+from jinwei_ip.lib.pdf import mark_font_size, official_date, render_pdf
 
 from . import bulletins
 from .models import Bulletin
@@ -53,9 +53,9 @@ def context(bulletin: Bulletin) -> dict[str, Any]:
         "mark_size": mark_font_size(bulletins.ISSUER),
         "paragraphs": paragraphs(bulletin.narrative),
         "figures": bulletin.figures,
-        "date_cn": bulletins.cn_date(day.isoformat()),
+        "date_cn": official_date(day.isoformat()),
         "as_of_cn": (
-            bulletins.cn_date(bulletin.figures["as_of"])
+            official_date(bulletin.figures["as_of"])
             if bulletin.figures and bulletin.figures.get("as_of")
             else ""
         ),

@@ -37,6 +37,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jinwei_ip.lib.pdf import official_date
 from members.models import Unit, User
 
 from . import dashboard
@@ -295,12 +296,6 @@ def bulletin_figures(
 # --- narrative -------------------------------------------------------------
 
 
-def cn_date(iso: str) -> str:
-    """An ISO date as an official document writes it: 2026年3月8日."""
-    d = date.fromisoformat(iso)
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def _rate(value: float | None) -> str:
     return "—" if value is None else f"{value:g}%"
 
@@ -313,7 +308,7 @@ def narrative_from(figures: dict[str, Any]) -> str:
     t = figures["totals"]
     lights = t["lights"]
     label = figures["period"]["label"]
-    as_of = cn_date(figures["as_of"])
+    as_of = official_date(figures["as_of"])
     paras: list[str] = [
         _(
             "为压实工作责任，推动领导小组各项议定事项和年度工作任务落地见效，"
@@ -391,10 +386,10 @@ def narrative_from(figures: dict[str, Any]) -> str:
                 "code": item["code"],
                 "title": item["title"],
                 "unit": item["unit"],
-                "due": cn_date(item["due_on"]),
+                "due": official_date(item["due_on"]),
             }
             if item["due_on"] != item["original_due_on"]:
-                text += _("，原定%(d)s") % {"d": cn_date(item["original_due_on"])}
+                text += _("，原定%(d)s") % {"d": official_date(item["original_due_on"])}
             if item["days_late"]:
                 text += _("，已逾期%(d)d天") % {"d": item["days_late"]}
             text += _("）。情况说明：%(reason)s") % {"reason": item["reason"]}

@@ -42,6 +42,7 @@ import functools
 import re
 import shutil
 import subprocess
+from datetime import date
 
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
@@ -152,6 +153,14 @@ def font_context() -> dict[str, str]:
         "font_heiti": FONT_HEITI,
         "font_kaiti": FONT_KAITI,
     }
+
+
+def official_date(day: date | str) -> str:
+    """A date as an official document writes it, whatever the page's language:
+    2026年3月8日 (a ``date`` or an ISO text, as stored in JSON snapshots)."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def mark_font_size(text: str, *, max_pt: float = 42, width_pt: float = 430) -> float:

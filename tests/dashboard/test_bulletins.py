@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from jinwei_ip.lib.pdf import official_date
 from members.models import User
 from tasks import bulletins
 from tasks.models import Bulletin, Notification
@@ -563,7 +564,7 @@ class PdfTests(PortalTestCase):
 
         bulletin = Bulletin.objects.get(pk=self.bulletin.pk)
         issued = self.pdftotext(render_bulletin(bulletin))
-        as_of = bulletins.cn_date(bulletin.figures["as_of"])
+        as_of = official_date(bulletin.figures["as_of"])
         self.assertIn(f"数据截至{as_of}", "".join(issued.split()))
         day = timezone.localdate(bulletin.issued_at)
         self.assertIn(f"{day.year}年{day.month}月{day.day}日印发", issued)
