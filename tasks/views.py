@@ -72,6 +72,7 @@ from .models import (
     WorkdayOverride,
     WorkPlan,
 )
+from .plan_cells import accepted_names
 from .timeline import build_timeline
 
 PER_PAGE = 30
@@ -807,7 +808,7 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     overdue: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = parse_work_plan(upload.read(), plan.year)
+        result = parse_work_plan(upload.read(), plan.year, upload.name)
         if result.ok:
             duplicates = already_in_plan(plan, result.rows)
             overdue = already_due(result.rows, timezone.localdate())
@@ -827,6 +828,7 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
             "result": result,
             "duplicates": duplicates,
             "overdue": overdue,
+            "accepted": accepted_names(),
         },
     )
 

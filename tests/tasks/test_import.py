@@ -84,11 +84,12 @@ class ParseTests(PortalTestCase):
 
     def test_wrong_headers(self):
         errors = self.errors_for(
-            xlsx_bytes([GOOD_ROWS[0]], header=["编号", "任务", "牵头", "配合", "时间"])
+            xlsx_bytes([GOOD_ROWS[0]], header=["编号", "项目名称", "牵头", "配合", "日期"])
         )
         self.assertEqual(len(errors), 1)
-        self.assertIn("表头不符合模板", errors[0])
-        self.assertIn("缺少列：序号、工作任务、牵头单位、配合单位、完成时限", errors[0])
+        self.assertIn("表头不符合模板（缺少列：工作任务、完成时限）", errors[0])
+        # the accepted names are listed
+        self.assertIn("工作任务：工作任务、任务、重点任务", errors[0])
 
     def test_unknown_unit_names_row_and_column(self):
         errors = self.errors_for(
@@ -135,7 +136,7 @@ class ParseTests(PortalTestCase):
             )
         )
         self.assertEqual(len(errors), 1)
-        self.assertIn("第2行“工作任务”：单元格含公式", errors[0])
+        self.assertIn("第2行“工作任务”：单元格以“=”开头，会被当作公式", errors[0])
 
     def test_zip_bomb(self):
         buffer = BytesIO()
