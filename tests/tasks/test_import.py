@@ -84,7 +84,9 @@ class ParseTests(PortalTestCase):
 
     def test_wrong_headers(self):
         errors = self.errors_for(
-            xlsx_bytes([GOOD_ROWS[0]], header=["编号", "项目名称", "牵头", "配合", "日期"])
+            xlsx_bytes(
+                [GOOD_ROWS[0]], header=["编号", "项目名称", "牵头", "配合", "日期"]
+            )
         )
         self.assertEqual(len(errors), 1)
         self.assertIn("表头不符合模板（缺少列：工作任务、完成时限）", errors[0])
