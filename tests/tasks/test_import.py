@@ -274,8 +274,11 @@ class ImportPageTests(PortalTestCase):
                 self.assertNotContains(response, "确认导入")
                 self.client.post(self.confirm)
                 self.assertFalse(Task.objects.exists())
+        response = self.upload(b"x", name="plan.xls")
+        self.assertContains(response, "只接受 Excel 工作簿（.xlsx）或 CSV 文件")
+        # a CSV is read, and refused for what it holds
         response = self.upload(b"x", name="plan.csv")
-        self.assertContains(response, "只接受 Excel 工作簿")
+        self.assertContains(response, "前 30 行中找不到表头")
         with self.settings(IMPORT_MAX_BYTES=100):
             response = self.upload(xlsx_bytes(GOOD_ROWS))
         self.assertContains(response, "大小限制")
