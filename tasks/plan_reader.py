@@ -35,7 +35,7 @@ MAX_COLUMNS = 60
 # table is refused instead of being expanded.
 MAX_MERGED_CELLS = 2_000_000
 MERGE_CELL = re.compile(
-    rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref="([A-Z]+\d+(?::[A-Z]+\d+)?)"'
+    rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[1-9]\d{0,6}(?::[A-Z]{1,3}[1-9]\d{0,6})?)"'
 )
 
 
@@ -138,18 +138,26 @@ def _read_xlsx(data: bytes, max_rows: int, max_unpacked: int) -> Sheet:
         rows: list[list] = []
         # values, not cells: with data_only=False a formula comes as its text
         # "=…" or as an ArrayFormula or DataTableFormula
-        for line in ws.iter_rows(values_only=True):
-            if len(rows) >= max_rows:
-                sheet.truncated = True
-                break
-            rows.append(list(line[:MAX_COLUMNS]))
+        try:
+            for line in ws.iter_rows(values_only=True):
+                if len(rows) >= max_rows:
+                    sheet.truncated = True
+                    break
+                rows.append(list(line[:MAX_COLUMNS]))
+        except Exception as error:  # openpyxl raises many kinds on malformed XML
+            raise UnreadableFile(_("文件已损坏，无法作为 .xlsx 打开。")) from error
         path = getattr(ws, "_worksheet_path", "").lstrip("/")
     finally:
         wb.close()
     rows = _pad(rows)
     merged = 0
     for ref in _merged_ranges(data, path):
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        try:
+            cols_rows = range_boundaries(ref)
+        except ValueError:  # a column past XFD
+            continue
+        min_col, max_col = sorted(cols_rows[0::2])
+        min_row, max_row = sorted(cols_rows[1::2])
         top, left = min_row - 1, min_col - 1
         if top >= len(rows) or left >= MAX_COLUMNS:
             continue

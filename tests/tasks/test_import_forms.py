@@ -435,3 +435,97 @@ class AcceptedNamesTests(PortalTestCase):
         self.assertIn("责任单位、责任部门、负责单位", text)
         self.assertIn("完成时限、完成时间", text)
         self.assertIn("各成员单位", text)
+
+
+def with_merges(data: bytes, refs: list[str]) -> bytes:
+    """The workbook with ``refs`` written as the first sheet's merged ranges, as
+    a hand-edited or hostile file may have them (openpyxl would refuse some)."""
+    import zipfile
+
+    source = zipfile.ZipFile(BytesIO(data))
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                cells = "".join(f'<mergeCell ref="{ref}"/>' for ref in refs)
+                merges = f'<mergeCells count="{len(refs)}">{cells}</mergeCells>'
+                part = part.replace(b"</sheetData>", b"</sheetData>" + merges.encode())
+            target.writestr(info, part)
+    return out.getvalue()
+
+
+@override_settings(RATELIMIT_ENABLE=False)
+class HostilePlanFileTests(PortalTestCase):
+    """Files no office means to send: refused with a message, never a 500,
+    nothing written."""
+
+    def test_hostile_files(self):
+        plan = work_plan(self.office, year=2027)
+        url = reverse("tasks:plan_import", args=[plan.pk])
+
+        def sheet(sheet):
+            sheet.append(["工作任务", "责任单位", "完成时限"])
+            sheet.append(["开展活动", "区司法局", "6月底"])
+
+        good = workbook_bytes(sheet)
+        cases = {
+            "merge over the whole sheet": (
+                with_merges(good, ["A1:XFD1048576"]),
+                "表头不符合模板",
+            ),
+            "merge refs backwards and past XFD": (
+                with_merges(good, ["C3:A2", "ZZZ1:ZZZ2", "A2:A2"]),
+                "文件已损坏",
+            ),
+            "csv with NUL": (b"\xef\xbb\xbf\xe5\xb7\xa5\x00,x\r\n", "不是文本格式"),
+            "csv with a huge field": (
+                ("工作任务,完成时限\r\n" + "x" * 200_000 + ",6月底\r\n").encode(),
+                "格式有误",
+            ),
+            "csv with an open quote": (
+                '工作任务,责任单位,完成时限\r\n"开展活动,区司法局,6月底\r\n'.encode(),
+                "",
+            ),
+            "empty sheet": (workbook_bytes(lambda s: None), "找不到表头"),
+            "header twice": (
+                workbook_bytes(
+                    lambda s: s.append(["工作任务", "任务", "完成时限", "责任单位"])
+                ),
+                "都是“工作任务”列",
+            ),
+            "year 9999": (
+                workbook_bytes(
+                    lambda s: (
+                        s.append(["工作任务", "责任单位", "完成时限"]),
+                        s.append(["开展活动", "区司法局", date(9999, 12, 31)]),
+                    )
+                ),
+                "超出范围",
+            ),
+        }
+        for label, (data, message) in cases.items():
+            with self.subTest(label):
+                name = "p.csv" if label.startswith("csv") else "p.xlsx"
+                response = self.post_as(
+                    self.office, url, {"file": SimpleUploadedFile(name, data)}
+                )
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, "未导入任何数据")
+                self.assertContains(response, message)
+        self.assertFalse(Task.objects.exists())
+        # merged ranges far below the table change nothing
+        data = with_merges(good, [f"A{n}:BH{n + 40000}" for n in range(3, 80)])
+        response = self.post_as(
+            self.office, url, {"file": SimpleUploadedFile("p.xlsx", data)}
+        )
+        self.assertContains(response, "预览：共 1 项任务")
+        # merged ranges over more cells than a plan has are refused, not expanded
+        from unittest import mock
+
+        data = with_merges(good, ["A1:C2", "A1:C2"])
+        with mock.patch("tasks.plan_reader.MAX_MERGED_CELLS", 10):
+            response = self.post_as(
+                self.office, url, {"file": SimpleUploadedFile("p.xlsx", data)}
+            )
+        self.assertContains(response, "合并单元格过多")
