@@ -209,9 +209,12 @@ def _read_due(text: str, year: int) -> Due | None:
     m = re.fullmatch(r"(?:(\d{4})年)?(上半年|年中)(?:底|末)?", text)
     if m:
         return Due(date(int(m[1] or year), 6, 30), _("上半年按6月30日计"))
-    m = re.fullmatch(r"(?:(\d{4})年)?(?:下半年|年底|年末|年内|年终|底|末|内)?", text)
+    m = re.fullmatch(r"(?:(\d{4})年)?(下半年|年底|年末|年内|年终|底|末|内)?", text)
     if m and text:
-        return Due(date(int(m[1] or year), 12, 31), _("按年底12月31日计"))
+        word = m[2] if m[2] and len(m[2]) > 1 else _("年底")
+        return Due(
+            date(int(m[1] or year), 12, 31), _("%(w)s按12月31日计") % {"w": word}
+        )
     m = re.fullmatch(r"(?:(\d{4})年)?第?([一二三四1-4])季度(?:末|底|内)?", text)
     if m:
         quarter = CN_NUMBERS.get(m[2]) or int(m[2])

@@ -224,7 +224,7 @@ class PlanFormsImportTests(PortalTestCase):
         )
         self.assertContains(response, "“完成时限”原文：6月30日前 → 2027-06-30")
         self.assertContains(
-            response, "“完成时限”原文：年底前 → 2027-12-31（按年底12月31日计）"
+            response, "“完成时限”原文：年底前 → 2027-12-31（年底按12月31日计）"
         )
         self.assertContains(
             response, "“完成时限”原文：持续推进 → 2027-12-31（无固定时限"
