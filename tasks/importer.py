@@ -55,6 +55,8 @@ HEADING = re.compile(
     r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十]+[)）]"
     r"|第[一二三四五六七八九十]+(?:部分|章|节|篇|项))"
 )
+# a note under (or within) the table: 注：…, 备注：…, 说明：…
+REMARK = re.compile(r"^(?:注|备注|说明|附注)\s*\d*\s*[:：.．、]")
 SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 CN_SEQ = re.compile(
     r"[一二三四五六七八九十百]+[、.．]?|[（(][一二三四五六七八九十]+[)）]"
@@ -97,6 +99,7 @@ class ParseResult:
     columns: list[Column] = field(default_factory=list)
     ignored: list[Column] = field(default_factory=list)
     headings: list[tuple[int, str]] = field(default_factory=list)
+    remarks: list[tuple[int, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     title: str = ""
     kind: str = ""
@@ -179,6 +182,9 @@ def parse_work_plan(data: bytes, year: int, name: str = "plan.xlsx") -> ParseRes
             result.examples.append(number)
             continue
         heading = layout.heading(values, sheet.spans.get(index, []))
+        if heading and REMARK.match(heading):
+            result.remarks.append((number, heading))
+            continue
         if heading:
             result.headings.append((number, heading))
             if SUBHEADING.match(heading) and path:
@@ -353,8 +359,10 @@ class _Layout:
         if any(_text(values.get(r)) for r in DETAIL_ROLES):
             return ""
         seq = _text(values.get("seq"))
-        if HEADING.match(text) or (
-            not _text(values.get("task")) and seq and not seq.isdigit()
+        if (
+            HEADING.match(text)
+            or REMARK.match(text)
+            or (not _text(values.get("task")) and seq and not seq.isdigit())
         ):
             return text
         return ""

@@ -76,6 +76,9 @@ def district_plan(sheet) -> None:
     sheet.append(
         [2, "开展知识产权进校园活动", "教育局", None, "长期坚持", "每学期一次"]
     )
+    sheet.append([])
+    sheet.append(["注：各责任单位于每季度末报送工作进展。"])
+    sheet.merge_cells("A13:F13")
 
 
 def single_unit_column(sheet) -> None:
@@ -176,6 +179,10 @@ class PlanFormsImportTests(PortalTestCase):
         self.assertContains(response, "“一、加强知识产权保护”")
         self.assertContains(response, "类别：一、加强知识产权保护")
         self.assertContains(response, "类别：二、强化知识产权运用")
+        self.assertContains(
+            response,
+            "说明行（不是任务）：第13行“注：各责任单位于每季度末报送工作进展。”",
+        )
         self.assertContains(response, "“配合单位”原文：金台分局、文旅局")
         self.assertContains(
             response, "“完成时限”原文：第三季度 → 2027-09-30（第3季度末）"
