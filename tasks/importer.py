@@ -395,6 +395,12 @@ def _find_header(rows: list[list], result: ParseResult) -> _Layout | None:
             best = columns
         if "task" not in roles or "due" not in roles:
             continue
+        if roles.count("task") == 2 and "category" not in roles:
+            # 重点任务 | 具体措施: the measures are the tasks, the first column
+            # (often merged over its measures) says what they belong to
+            first = next(c for c in columns if c.role == "task")
+            first.role = "category"
+            roles = [c.role for c in columns if c.role]
         twice = [r for r in set(roles) if roles.count(r) > 1]
         if twice:
             for role in twice:

@@ -280,6 +280,21 @@ class PlanFormsImportTests(PortalTestCase):
             self.assertTask(tasks[title], "区委宣传部", ["区市场监管局"], due)
         self.assertTask(tasks["开展“铁拳”行动"], "区市场监管局", [], "2027-10-31")
 
+    def test_a_task_column_merged_over_its_measures(self):
+        def build(sheet):
+            sheet.append(["序号", "重点任务", "具体措施", "责任单位", "完成时限"])
+            sheet.append([1, "加强行政保护", "开展商标专项整治", "市场监管局", "6月底"])
+            sheet.append([2, None, "开展版权专项整治", "区委宣传部", "9月底"])
+            sheet.merge_cells("B2:B3")
+
+        response = self.upload(workbook_bytes(build))
+        self.assertContains(response, "B列“重点任务”→类别")
+        self.assertContains(response, "C列“具体措施”→工作任务")
+        self.assertContains(response, "类别：加强行政保护")
+        tasks = self.confirmed()
+        self.assertTask(tasks["开展商标专项整治"], "区市场监管局", [], "2027-06-30")
+        self.assertTask(tasks["开展版权专项整治"], "区委宣传部", [], "2027-09-30")
+
     def test_csv_saved_by_wps_in_gbk(self):
         data = csv_bytes(CSV_ROWS, "gb18030")
         with self.assertRaises(UnicodeDecodeError):
@@ -497,9 +512,9 @@ class HostilePlanFileTests(PortalTestCase):
             "empty sheet": (workbook_bytes(lambda s: None), "找不到表头"),
             "header twice": (
                 workbook_bytes(
-                    lambda s: s.append(["工作任务", "任务", "完成时限", "责任单位"])
+                    lambda s: s.append(["工作任务", "完成时限", "时间", "责任单位"])
                 ),
-                "都是“工作任务”列",
+                "都是“完成时限”列",
             ),
             "year 9999": (
                 workbook_bytes(
