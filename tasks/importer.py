@@ -1,18 +1,27 @@
-"""Import of the annual work plan (工作计划) from an Excel workbook.
+"""Import of the annual work plan (工作计划) from an Excel workbook or a CSV.
 
 Why a dedicated importer instead of django-import-export's Resource: a plan row is
-not one model row. It resolves unit names through aliases and the bracket
-convention (“……（区市场监管局、市公安局金台分局负责）”: first unit leads, the rest
-co-operate), becomes a Task with co-units, duty clauses and object permissions
+not one model row. It resolves unit names through aliases and the ways plans
+write them (“区市场监管局、市公安局金台分局”: first unit leads; “区市场监管局牵头，
+各成员单位配合”), becomes a Task with co-units, duty clauses and object permissions
 (written as ``services.task_assign`` would, in bulk: ``services.work_plan_import``),
 and must report errors by row *and column* in Chinese before anything is written.
 Resource's row model (one instance per row, ``save()`` per instance, English error
 strings, no hook for a guarded zip check before openpyxl opens the file) would have
 needed overriding at every step.
 
-Flow: ``parse_work_plan(bytes, year)`` → ``ParseResult`` (rows as plain JSON-able
-dicts + errors). The preview page shows it and keeps the rows in the session;
-confirming calls ``services.work_plan_import`` in one transaction.
+Plans come as offices write them, not only as the portal's template: a title and
+blank rows above the table, a header over two rows, columns named in other words
+and in any order, extra columns, category headings across the table, cells merged
+over several rows, deadlines in words, CSVs in GBK. ``plan_reader`` turns the file
+into a grid of cells (merged cells filled in), ``plan_cells`` reads single cells
+(column names, deadlines, unit phrases); this module finds the header, tells
+headings from tasks and checks every row.
+
+Flow: ``parse_work_plan(bytes, year, name)`` → ``ParseResult`` (rows as plain
+JSON-able dicts + errors + how the file was read). The preview page shows it and
+keeps the rows in the session; confirming calls ``services.work_plan_import`` in
+one transaction.
 """
 
 from __future__ import annotations
@@ -158,7 +167,7 @@ def parse_work_plan(data: bytes, year: int, name: str = "plan.xlsx") -> ParseRes
         result.errors.append(str(error))
         return result
     result.kind, result.encoding = sheet.kind, sheet.encoding
-    layout = _find_header(sheet.rows, result)
+    layout = _find_header(sheet.rows, sheet.spans, result)
     if layout is None:
         return result
     top, bottom = result.header_rows
@@ -368,14 +377,24 @@ class _Layout:
         return ""
 
 
-def _find_header(rows: list[list], result: ParseResult) -> _Layout | None:
+def _find_header(
+    rows: list[list], spans: dict[int, list[tuple[int, int]]], result: ParseResult
+) -> _Layout | None:
     """The header: the first row (or pair of rows, for a header in two rows
-    under merged cells) naming a 工作任务 and a 完成时限 column."""
+    under merged cells) naming a 工作任务 and a 完成时限 column. A header cell
+    merged across columns names the first of them (the others are its copies)."""
     best: list[Column] = []
+
+    def copies(index: int) -> set[int]:
+        return {c for a, b in spans.get(index, []) for c in range(a + 1, b + 1)}
+
     for index in range(min(HEADER_SEARCH, len(rows))):
         line = rows[index]
+        copied = copies(index)
         columns = [
-            Column(i, _text(v), role_of(v)) for i, v in enumerate(line) if _text(v)
+            Column(i, _text(v), role_of(v))
+            for i, v in enumerate(line)
+            if _text(v) and i not in copied
         ]
         if not any(c.role for c in columns):
             continue
@@ -388,7 +407,7 @@ def _find_header(rows: list[list], result: ParseResult) -> _Layout | None:
                 lower, upper = _text(below[i]), _text(line[i])
                 if lower and role_of(lower) and lower != upper:
                     columns.append(Column(i, lower, role_of(lower)))
-                elif upper:
+                elif upper and i not in copied:
                     columns.append(Column(i, upper, role_of(upper)))
         roles = [c.role for c in columns if c.role]
         if len(set(roles)) > len({c.role for c in best if c.role}):

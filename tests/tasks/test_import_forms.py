@@ -295,6 +295,18 @@ class PlanFormsImportTests(PortalTestCase):
         self.assertTask(tasks["开展商标专项整治"], "区市场监管局", [], "2027-06-30")
         self.assertTask(tasks["开展版权专项整治"], "区委宣传部", [], "2027-09-30")
 
+    def test_a_header_cell_merged_across_a_spacer_column(self):
+        def build(sheet):
+            sheet.append(["工作任务", "责任单位", "完成时限", None])
+            sheet.merge_cells("C1:D1")
+            sheet.append(["开展商标专项整治", "市场监管局", "6月底", None])
+
+        response = self.upload(workbook_bytes(build))
+        self.assertContains(response, "C列“完成时限”→完成时限")
+        self.assertNotContains(response, "D列“完成时限”")
+        (task,) = self.confirmed().values()
+        self.assertTask(task, "区市场监管局", [], "2027-06-30")
+
     def test_csv_saved_by_wps_in_gbk(self):
         data = csv_bytes(CSV_ROWS, "gb18030")
         with self.assertRaises(UnicodeDecodeError):
