@@ -178,7 +178,10 @@ def parse_work_plan(data: bytes, year: int, name: str = "plan.xlsx") -> ParseRes
     for index in range(bottom, len(sheet.rows)):
         number = index + 1
         if number - bottom > max_rows:
-            result.errors.append(_("文件超过 %(n)d 行的限制。") % {"n": max_rows})
+            result.errors.append(
+                _("文件超过 %(n)d 行的限制（表头之下第%(row)d行起）。")
+                % {"n": max_rows, "row": number}
+            )
             break
         values = layout.values(sheet.rows[index])
         if layout.formulas(number, values, result.errors):
@@ -233,8 +236,11 @@ def _check_repeats(result: ParseResult) -> None:
         key = (row["title"], row["lead"])
         if key in seen:
             result.errors.append(
-                _("第%(row)d行：与第%(first)d行重复（同一工作任务、同一牵头单位）。")
-                % {"row": row["row"], "first": seen[key]}
+                _(
+                    "第%(row)d行“%(col)s”：与第%(first)d行重复"
+                    "（同一工作任务、同一牵头单位）。"
+                )
+                % {"row": row["row"], "col": row["task_column"], "first": seen[key]}
             )
         else:
             seen[key] = row["row"]
@@ -697,6 +703,7 @@ def _parse_row(
         # how the cells were read, for the preview
         "seq_text": seq_text,
         "seq_column": names.get("seq", ""),
+        "task_column": task_col,
         "units_text": phrase,
         "units_column": unit_col,
         "units_from_task": from_text,

@@ -120,7 +120,9 @@ class ParseTests(PortalTestCase):
 
     def test_duplicate_rows(self):
         errors = self.errors_for(xlsx_bytes([GOOD_ROWS[0], [9, *GOOD_ROWS[0][1:]]]))
-        self.assertEqual(errors, ["第3行：与第2行重复（同一工作任务、同一牵头单位）。"])
+        self.assertEqual(
+            errors, ["第3行“工作任务”：与第2行重复（同一工作任务、同一牵头单位）。"]
+        )
 
     def test_formula_cell(self):
         errors = self.errors_for(
