@@ -70,7 +70,24 @@ SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 CN_SEQ = re.compile(
     r"[一二三四五六七八九十百]+[、.．]?|[（(][一二三四五六七八九十]+[)）]"
 )
-UNIT_ROLES = ("lead", "co", "units")
+# what a row holds only to show how its cells were read
+PREVIEW_KEYS = frozenset(
+    {
+        "seq_text",
+        "seq_column",
+        "task_column",
+        "units_text",
+        "units_column",
+        "units_from_task",
+        "co_text",
+        "co_column",
+        "unit_notes",
+        "due_text",
+        "due_note",
+        "open_ended",
+        "duty_labels",
+    }
+)
 DETAIL_ROLES = ("lead", "co", "units", "due", "duty")
 
 
@@ -117,6 +134,13 @@ class ParseResult:
     @property
     def ok(self) -> bool:
         return not self.errors and bool(self.rows)
+
+    def rows_to_keep(self) -> list[dict]:
+        """The rows as the confirmation needs them (kept in the session between
+        preview and confirmation): without what only the preview shows."""
+        return [
+            {k: v for k, v in row.items() if k not in PREVIEW_KEYS} for row in self.rows
+        ]
 
     @property
     def header_text(self) -> str:

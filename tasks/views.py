@@ -814,7 +814,7 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
             overdue = already_due(result.rows, timezone.localdate())
             request.session[IMPORT_SESSION_KEY] = {
                 "plan": plan.pk,
-                "rows": result.rows,
+                "rows": result.rows_to_keep(),
                 "name": upload.name,
             }
         else:

@@ -193,6 +193,10 @@ class PlanFormsImportTests(PortalTestCase):
         )
         # per category the tasks are numbered 1, 2 again: codes follow file order
         self.assertContains(response, "序号在各类别下重新编排")
+        # the session keeps what the confirmation needs, not the preview's text
+        kept = self.client.session["tasks_plan_import"]["rows"][0]
+        self.assertEqual(kept["category"], "一、加强知识产权保护")
+        self.assertNotIn("due_text", kept)
         tasks = self.confirmed()
         self.assertEqual(len(tasks), 4)
         self.assertTask(
