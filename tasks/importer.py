@@ -233,8 +233,7 @@ def parse_work_plan(data: bytes, year: int, name: str = "plan.xlsx") -> ParseRes
         if row is not None:
             row["category"] = category
             result.rows.append(row)
-    if not result.errors:
-        _check_repeats(result)
+    _check_repeats(result)
     if not result.rows and not result.errors:
         if result.examples:
             result.errors.append(
