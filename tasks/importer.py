@@ -353,10 +353,13 @@ class _Layout:
 
         found = False
         for role, value in values.items():
+            # leading spaces are stripped from what is stored: “ =1” would be
+            # stored as “=1”
+            text = value.lstrip(" \u3000") if isinstance(value, str) else ""
             if isinstance(value, ArrayFormula | DataTableFormula) or (
-                isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+                text.startswith(FORMULA_PREFIXES)
             ):
-                first = value[0] if isinstance(value, str) else "="
+                first = text[0] if text else "="
                 shown = {"\t": _("制表符"), "\r": _("回车符")}.get(first, first)
                 errors.append(
                     _(
