@@ -250,6 +250,7 @@ class Units:
 
 def _clean_name(name: str) -> str:
     name = name.strip(" 、,;。")
+    name = re.sub(r"(?:按|按照|根据)(?:各自)?职责(?:分工)?$", "", name)
     return re.sub(r"(?:等|等单位|等部门|为)$", "", name)
 
 
