@@ -61,9 +61,11 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "members",
+    "notices",
     "duties",
     "meetings",
     "tasks",
+    "oversight",
 ]
 
 MIDDLEWARE = [

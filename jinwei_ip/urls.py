@@ -29,7 +29,8 @@ urlpatterns = [
     path("", include("members.urls")),
     path("duties/", include("duties.urls")),
     path("meetings/", include("meetings.urls")),
+    path("tasks/notifications/", include("notices.urls")),
     path("tasks/", include("tasks.urls")),
-    path("dashboard/", include("tasks.urls_dashboard")),
+    path("dashboard/", include("oversight.urls")),
     path("admin/", admin.site.urls),
 ]

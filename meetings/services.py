@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from members.grants import set_unit_grants
 from members.models import LeadingGroup, Person, Unit, User
-from tasks.notifications import notify, office_people, unit_people
+from notices.services import notify, office_people, unit_people
 
 from .models import Attendance, Decision, Meeting, Minutes, Topic
 from .pdf import document_facts

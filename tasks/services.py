@@ -36,6 +36,13 @@ from meetings.models import Decision, Meeting, Minutes
 from meetings.services import meeting_grants_sync
 from members.grants import grant_units_from_query, set_unit_grants
 from members.models import Unit, User
+from notices.services import (
+    notices_settled,
+    notify,
+    notify_units,
+    office_people,
+    unit_people,
+)
 
 from .models import (
     CoUnit,
@@ -45,13 +52,6 @@ from .models import (
     Task,
     TaskEvent,
     WorkPlan,
-)
-from .notifications import (
-    notices_settled,
-    notify,
-    notify_unit,
-    office_people,
-    unit_people,
 )
 
 LEAD_PERMS = ("tasks.view_task", "tasks.report_task", "tasks.lead_task")
@@ -118,6 +118,19 @@ def _event(
 ) -> TaskEvent:
     return TaskEvent.objects.create(
         task=task, kind=kind, actor=by, unit=unit, note=note
+    )
+
+
+def notify_unit(
+    task: Task, units: Iterable[Unit], *, text: str, subject: str | None = None
+) -> None:
+    """Tell the people of ``units`` about ``task`` (the mail names the task)."""
+    notify_units(
+        units,
+        text=text,
+        url=task.get_absolute_url(),
+        subject=subject,
+        context={"task": task},
     )
 
 
@@ -1122,122 +1135,3 @@ def _import_history(tasks: QuerySet, *, by: User, reason: str, when) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {qn(meta.db_table)} ({columns}) {select}", params)
         return cursor.rowcount
-
-
-# --- reminders -------------------------------------------------------------
-
-
-def reminder_digests(day: date) -> list[tuple[User, dict[str, list[Task]]]]:
-    """Who should hear about what on ``day``: liaisons and unit heads about their
-    unit's overdue, unsigned and due-soon tasks; the office about every overdue
-    task (escalation). People with nothing due are left out."""
-    from django.db.models import Prefetch
-
-    warn_until, _stale = Task.light_thresholds(day)
-    tasks = list(
-        Task.objects.open()
-        .filter(due_on__lte=warn_until)
-        .select_related("lead_unit")
-        .prefetch_related(
-            Prefetch("co_unit_links", queryset=CoUnit.objects.select_related("unit"))
-        )
-        .order_by("due_on", "code")
-    ) + list(
-        Task.objects.filter(status=S.ASSIGNED, due_on__gt=warn_until)
-        .select_related("lead_unit")
-        .prefetch_related("co_unit_links")
-        .order_by("due_on", "code")
-    )
-
-    def sort(items: list[Task]) -> list[Task]:
-        return sorted(items, key=lambda t: (t.due_on, t.code))
-
-    by_unit: dict[int, dict[str, list[Task]]] = {}
-    for task in tasks:
-        unit_ids = [task.lead_unit_id] + [
-            link.unit_id for link in task.co_unit_links.all()
-        ]
-        for unit_id in unit_ids:
-            bucket = by_unit.setdefault(
-                unit_id, {"overdue": [], "unsigned": [], "due_soon": []}
-            )
-            if task.due_on < day:
-                bucket["overdue"].append(task)
-            elif unit_id == task.lead_unit_id and task.status == S.ASSIGNED:
-                bucket["unsigned"].append(task)
-            elif task.due_on <= warn_until:
-                bucket["due_soon"].append(task)
-    out: list[tuple[User, dict[str, list[Task]]]] = []
-    people = User.objects.filter(
-        role__in=[User.Role.LIAISON, User.Role.UNIT_HEAD],
-        is_active=True,
-        unit_id__in=list(by_unit),
-    ).order_by("unit__order", "role", "id")
-    for person in people:
-        bucket = by_unit[person.unit_id]
-        if any(bucket.values()):
-            out.append((person, {k: sort(v) for k, v in bucket.items()}))
-    overdue = sort([t for t in tasks if t.due_on < day])
-    if overdue:
-        for person in office_people():
-            out.append((person, {"overdue": overdue, "unsigned": [], "due_soon": []}))
-    return out
-
-
-def reminders_send(*, day: date, dry_run: bool = False) -> list[tuple[User, dict]]:
-    """One digest per person per day (mail + in-app). A person already reminded on
-    ``day`` (ReminderLog) is skipped, so running twice sends nothing twice."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-
-    from .models import Notification, ReminderLog
-
-    done = set(
-        ReminderLog.objects.filter(day=day).values_list("recipient_id", flat=True)
-    )
-    sent = []
-    for person, groups in reminder_digests(day):
-        if person.pk in done:
-            continue
-        counts = {k: len(v) for k, v in groups.items()}
-        sent.append((person, counts))
-        if dry_run:
-            continue
-        parts = []
-        if counts["overdue"]:
-            parts.append(_("逾期 %(n)d 项") % {"n": counts["overdue"]})
-        if counts["unsigned"]:
-            parts.append(_("待签收 %(n)d 项") % {"n": counts["unsigned"]})
-        if counts["due_soon"]:
-            parts.append(_("临近时限 %(n)d 项") % {"n": counts["due_soon"]})
-        summary = "、".join(parts)
-        url = "/tasks/?status=open"
-        with transaction.atomic():
-            ReminderLog.objects.create(
-                recipient=person, day=day, task_count=sum(counts.values())
-            )
-            Notification.objects.create(
-                recipient=person,
-                text=_("督办提醒（%(d)s）：%(s)s")
-                % {"d": day.isoformat(), "s": summary},
-                url=url,
-            )
-            if person.email:
-                body = render_to_string(
-                    "emails/tasks/digest.txt",
-                    {
-                        "person": person,
-                        "day": day,
-                        "site": settings.SITE_URL,
-                        **groups,
-                    },
-                )
-                send_mail(
-                    _("【督办提醒】%(d)s：%(s)s")
-                    % {"d": day.isoformat(), "s": summary},
-                    body,
-                    None,
-                    [person.email],
-                )
-    return sent

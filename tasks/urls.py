@@ -47,17 +47,6 @@ urlpatterns = [
         views.plan_import_confirm,
         name="plan_import_confirm",
     ),
-    path("notifications/", views.notification_list, name="notifications"),
-    path(
-        "notifications/<int:pk>/read/",
-        views.notification_read,
-        name="notification_read",
-    ),
-    path(
-        "notifications/read-all/",
-        views.notification_read_all,
-        name="notifications_read_all",
-    ),
     path("workdays/", views.workday_list, name="workdays"),
     path("workdays/<int:pk>/delete/", views.workday_delete, name="workday_delete"),
 ]

@@ -38,7 +38,6 @@ from .access import (
     may,
     task_actions,
 )
-from .dashboard import source_year_q
 from .forms import (
     ExtensionDecideForm,
     ExtensionRequestForm,
@@ -66,12 +65,12 @@ from .ledger_pdf import ledger_title
 from .models import (
     CoUnit,
     Extension,
-    Notification,
     ProgressReport,
     Task,
     WorkdayOverride,
     WorkPlan,
 )
+from .sources import source_year_q
 from .timeline import build_timeline
 
 PER_PAGE = 30
@@ -874,52 +873,6 @@ def plan_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     request.session.pop(IMPORT_SESSION_KEY, None)
     messages.success(request, _("已导入 %(n)d 项任务。") % {"n": len(tasks)})
     return redirect(plan)
-
-
-# --- notifications ---------------------------------------------------------
-
-
-@require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
-    qs = Notification.objects.filter(recipient=request.user)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "tasks/notifications.html",
-        {"page": page, "unread": qs.filter(read_at__isnull=True).count()},
-    )
-
-
-@require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    if note.read_at is None:
-        note.read_at = timezone.now()
-        note.save(update_fields=["read_at"])
-    if request.POST.get("go") and note.url.startswith("/"):
-        return redirect(note.url)
-    return _notifications_page(request)
-
-
-def _notifications_page(request: HttpRequest) -> HttpResponse:
-    """Back to the page of the list the person was on (marking one notice read on
-    page 3 used to jump to page 1)."""
-    from django.urls import reverse
-
-    url = reverse("tasks:notifications")
-    page = request.POST.get("page", "")
-    if page.isdigit() and int(page) > 1:
-        url += f"?page={int(page)}"
-    return redirect(url)
-
-
-@require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
-    n = Notification.objects.filter(
-        recipient=request.user, read_at__isnull=True
-    ).update(read_at=timezone.now())
-    messages.success(request, _("已将 %(n)d 条通知标为已读。") % {"n": n})
-    return redirect("tasks:notifications")
 
 
 # --- working-day calendar --------------------------------------------------

@@ -11,7 +11,8 @@ from datetime import date
 from django.test import override_settings
 from django.urls import resolve, reverse
 
-from tasks import bulletins, services
+from oversight import bulletins
+from tasks import services
 from tasks.models import Evidence, Task
 from tests.base import PortalTestCase
 from tests.tasks.factories import issued_decisions, make_task, pdf

@@ -18,11 +18,11 @@ from django.urls import reverse
 from duties.models import DutyClause
 from jinwei_ip.lib.xlsx import UnsafeWorkbook, check_xlsx
 from members.models import Unit
+from notices.models import Notification
 from tasks import services
 from tasks.importer import parse_due, parse_work_plan
 from tasks.models import (
     CoUnit,
-    Notification,
     Task,
     TaskEvent,
     TaskGroupObjectPermission,

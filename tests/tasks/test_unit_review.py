@@ -308,7 +308,7 @@ class PendingExtensionNoteTests(PortalTestCase):
 
 class NotificationPageTests(PortalTestCase):
     def test_marking_one_read_stays_on_its_page(self):
-        from tasks.models import Notification
+        from notices.models import Notification
         from tasks.views import PER_PAGE
 
         notes = Notification.objects.bulk_create(
@@ -317,20 +317,20 @@ class NotificationPageTests(PortalTestCase):
                 for i in range(PER_PAGE + 5)
             ]
         )
-        page2 = self.get_as(self.liaison_a, reverse("tasks:notifications") + "?page=2")
+        page2 = self.get_as(self.liaison_a, reverse("notices:list") + "?page=2")
         self.assertContains(page2, '<input type="hidden" name="page" value="2">')
         note = page2.context["page"].object_list[0]
         response = self.client.post(
-            reverse("tasks:notification_read", args=[note.pk]), {"page": "2"}
+            reverse("notices:read", args=[note.pk]), {"page": "2"}
         )
-        self.assertRedirects(response, reverse("tasks:notifications") + "?page=2")
+        self.assertRedirects(response, reverse("notices:list") + "?page=2")
         note.refresh_from_db()
         self.assertIsNotNone(note.read_at)
         response = self.client.post(
-            reverse("tasks:notification_read", args=[notes[0].pk]),
+            reverse("notices:read", args=[notes[0].pk]),
             {"page": "../x"},
         )
-        self.assertRedirects(response, reverse("tasks:notifications"))
+        self.assertRedirects(response, reverse("notices:list"))
 
 
 class PlanCodeTests(PortalTestCase):

@@ -16,11 +16,12 @@ from django.utils import timezone
 
 from jinwei_ip.lib.pdf import official_date
 from members.models import User
-from tasks import bulletins
-from tasks.models import Bulletin, Notification
+from notices.models import Notification
+from oversight import bulletins
+from oversight.models import Bulletin
 from tests.base import PortalTestCase
-from tests.dashboard import factories
-from tests.dashboard.factories import TODAY
+from tests.oversight import factories
+from tests.oversight.factories import TODAY
 
 
 def draft(by, *, period="month", year=2025, index=9) -> Bulletin:
@@ -540,7 +541,7 @@ class PdfTests(PortalTestCase):
     def test_page_numbers_alternate_sides(self) -> None:
         from pypdf import PdfReader
 
-        from tasks.bulletin_pdf import render_bulletin
+        from oversight.bulletin_pdf import render_bulletin
 
         reader = PdfReader(io.BytesIO(render_bulletin(self.bulletin)))
         positions = {}
@@ -560,7 +561,7 @@ class PdfTests(PortalTestCase):
         self.assertLess(min(positions[1]), 300)
 
     def test_dates_and_the_imprint(self) -> None:
-        from tasks.bulletin_pdf import render_bulletin
+        from oversight.bulletin_pdf import render_bulletin
 
         bulletin = Bulletin.objects.get(pk=self.bulletin.pk)
         issued = self.pdftotext(render_bulletin(bulletin))

@@ -10,8 +10,8 @@ from django.conf import settings
 
 from members.access import may_view_unit_private
 from members.models import Unit
-from tasks import bulletins, dashboard
-from tasks.models import Bulletin
+from oversight import bulletins, dashboard
+from oversight.models import Bulletin
 
 register = template.Library()
 

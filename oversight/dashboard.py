@@ -50,12 +50,13 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy
 
+from duties.columns import Cell, ClauseColumn
 from duties.models import DutyClause
-from meetings.models import Decision, Meeting
+from meetings.models import Meeting
 from meetings.services import plenary_status
 from members.models import Unit
-
-from .models import CoUnit, Extension, ProgressReport, Task, WorkPlan
+from tasks.models import CoUnit, Extension, ProgressReport, Task
+from tasks.sources import source_ids, source_year_q
 
 T = TypeVar("T")
 
@@ -98,44 +99,6 @@ class Selection:
         if year not in self._sources:
             self._sources[year] = source_ids(year)
         return source_year_q(year, prefix, ids=self._sources[year])
-
-
-def source_ids(year: int) -> tuple[list[int], list[int]]:
-    """The ids of a year's work plans and of its meetings' decided matters, in one
-    query (a handful of plans, a few dozen decisions a year)."""
-    plans = (
-        WorkPlan.objects.filter(year=year)
-        .annotate(source=Value("plan"))
-        .values_list("source", "pk")
-        .order_by()
-    )
-    decisions = (
-        Decision.objects.filter(minutes__meeting__year=year)
-        .annotate(source=Value("decision"))
-        .values_list("source", "pk")
-        .order_by()
-    )
-    rows = list(plans.union(decisions, all=True))
-    return (
-        [pk for source, pk in rows if source == "plan"],
-        [pk for source, pk in rows if source == "decision"],
-    )
-
-
-def source_year_q(
-    year: int, prefix: str = "", ids: tuple[list[int], list[int]] | None = None
-) -> Q:
-    """Tasks of a year: from that year's work plan or that year's meetings (the
-    same rule as the ledger's year filter).
-
-    By ids rather than by ``plan__year``/``decision__minutes__meeting__year``: the
-    joins made the database read every task of every year and join it to its
-    meeting; the ids let it read only the year's tasks through the plan and
-    decision indexes (about twice as fast on ten years of tasks)."""
-    plans, decisions = ids if ids is not None else source_ids(year)
-    return Q(**{f"{prefix}plan_id__in": plans}) | Q(
-        **{f"{prefix}decision_id__in": decisions}
-    )
 
 
 def selected_tasks(selection: Selection) -> QuerySet[Task]:
@@ -600,6 +563,26 @@ def duty_task_counts(clauses: list[DutyClause], year: int) -> dict[int, int]:
         .annotate(n=Count("task", distinct=True))
         .order_by()
         .values_list("dutyclause", "n")
+    )
+
+
+def duty_task_column(user, clauses: list[DutyClause]) -> ClauseColumn | None:
+    """The duty catalogue's column for the office and the leaders: how many of this
+    year's tasks rest on each clause, linked to them (units do not see other
+    units' work)."""
+    if not (user.is_authenticated and user.sees_everything):
+        return None
+    year = today().year
+    base = reverse("dashboard:figure_tasks")
+    return ClauseColumn(
+        key="duty_tasks",
+        heading=gettext("%(y)s年督办任务") % {"y": year},
+        cells={
+            pk: Cell(
+                n, f"{base}?{urlencode({'year': year, 'figure': 'led', 'duty': pk})}"
+            )
+            for pk, n in duty_task_counts(clauses, year).items()
+        },
     )
 
 

@@ -39,10 +39,11 @@ from django.utils.translation import gettext as _
 
 from jinwei_ip.lib.pdf import official_date
 from members.models import Unit, User
+from notices.services import notify, unit_people
+from tasks.models import CoUnit, ProgressReport, Task
 
 from . import dashboard
-from .models import Bulletin, CoUnit, ProgressReport, Task
-from .notifications import notify, unit_people
+from .models import Bulletin
 
 P = Bulletin.Period
 ISSUER = "金台区知识产权工作协调领导小组办公室"

@@ -1,8 +1,9 @@
-"""Telling people about their tasks: in-app notifications and e-mail.
+"""Telling people things: ``notify()`` is the one way anything in the portal tells a
+person something — an in-app notification each and, when there is a subject, one
+e-mail each, sent through ``_mail`` (the only place the portal sends mail).
 
-Services call these helpers; mail goes out after the surrounding transaction
-commits, so a rolled-back action never sends a message about something that did
-not happen.
+Mail goes out after the surrounding transaction commits, so a rolled-back action
+never sends a message about something that did not happen.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from django.template.loader import render_to_string
 
 from members.models import Unit, User
 
-from .models import Notification, Task
+from .models import Notification
 
 UNIT_ROLES = (User.Role.LIAISON, User.Role.UNIT_HEAD)
+NOTICE_TEMPLATE = "emails/notices/notice.txt"
 
 
 def unit_people(units: Iterable[Unit], roles: Iterable[str] = UNIT_ROLES) -> list[User]:
@@ -37,17 +39,24 @@ def absolute(url: str) -> str:
     return settings.SITE_URL + url if url.startswith("/") else url
 
 
+def _mail(subject: str, body: str, address: str) -> None:
+    transaction.on_commit(
+        lambda: send_mail(subject, body, None, [address], fail_silently=False)
+    )
+
+
 def notify(
     recipients: Iterable[User],
     *,
     text: str,
     url: str = "",
     subject: str | None = None,
-    template: str = "emails/tasks/notice.txt",
+    template: str = NOTICE_TEMPLATE,
     context: dict | None = None,
 ) -> list[Notification]:
     """An in-app notification for each recipient and, when ``subject`` is given,
-    one e-mail each (sent on commit, to those with an address)."""
+    one e-mail each (rendered from ``template``, sent on commit, to those with an
+    address)."""
     people = list({u.pk: u for u in recipients}.values())
     notes = Notification.objects.bulk_create(
         [Notification(recipient=u, text=text[:300], url=url) for u in people]
@@ -55,26 +64,23 @@ def notify(
     if subject:
         body_context = {"text": text, "url": absolute(url), **(context or {})}
         for person in people:
-            if not person.email:
-                continue
-            body = render_to_string(template, {**body_context, "person": person})
-            transaction.on_commit(
-                lambda p=person, b=body: send_mail(
-                    subject, b, None, [p.email], fail_silently=False
-                )
-            )
+            if person.email:
+                body = render_to_string(template, {**body_context, "person": person})
+                _mail(subject, body, person.email)
     return notes
 
 
-def notify_unit(
-    task: Task, units: Iterable[Unit], *, text: str, subject: str | None = None
-) -> None:
-    notify(
-        unit_people(units),
-        text=text,
-        url=task.get_absolute_url(),
-        subject=subject,
-        context={"task": task},
+def notify_units(
+    units: Iterable[Unit],
+    *,
+    text: str,
+    url: str,
+    subject: str | None = None,
+    context: dict | None = None,
+) -> list[Notification]:
+    """``notify`` the liaisons and unit heads of ``units``."""
+    return notify(
+        unit_people(units), text=text, url=url, subject=subject, context=context
     )
 
 

@@ -7,11 +7,11 @@ from unittest import mock
 
 from django.urls import reverse
 
-from tasks import dashboard
+from oversight import dashboard
 from tasks.models import Task
 from tests.base import PortalTestCase
-from tests.dashboard import factories
-from tests.dashboard.factories import TODAY
+from tests.oversight import factories
+from tests.oversight.factories import TODAY
 
 
 class FigureTests(PortalTestCase):
@@ -178,7 +178,7 @@ class ScorecardMatchesDashboardTests(PortalTestCase):
     def test_same_numbers(self) -> None:
         import re
 
-        with mock.patch("tasks.dashboard.today", return_value=TODAY):
+        with mock.patch("oversight.dashboard.today", return_value=TODAY):
             board = self.get_as(
                 self.leader, reverse("dashboard:index") + "?year=2025&unit=sfj"
             ).content.decode()

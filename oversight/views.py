@@ -3,7 +3,7 @@
 The dashboard is for the office and the leaders (404 for anyone else). Bulletins
 are read by the office, the leaders and (issued ones only) the member units;
 only the office drafts, edits, issues or discards them. Objects come through
-``tasks.bulletins.get_bulletin_for*``; changes go through its services.
+``oversight.access``; changes go through its services.
 """
 
 from __future__ import annotations
@@ -38,16 +38,17 @@ from members.access import (
     require_overseer,
     sees_everything,
 )
+from tasks.models import Task
 
 from . import bulletins, dashboard
 from .bulletin_pdf import bulletin_pdf_response, paragraphs
-from .forms_dashboard import (
+from .forms import (
     BulletinDraftForm,
     BulletinEditForm,
     BulletinFilterForm,
     DashboardFilterForm,
 )
-from .models import Bulletin, Task
+from .models import Bulletin
 
 PER_PAGE = 20
 
@@ -105,7 +106,7 @@ def _render_body(request: HttpRequest, seconds: int) -> str:
     context = dashboard.dashboard(selection, units=units)
     context.update(form=form, counted_at=timezone.localtime(), cache_seconds=seconds)
     # Rendered without the request, so nothing personal can end up in the cache.
-    return render_to_string("tasks/_dashboard_body.html", context)
+    return render_to_string("oversight/_dashboard_body.html", context)
 
 
 @require_GET
@@ -119,7 +120,7 @@ def index(request: HttpRequest) -> HttpResponse:
         _body_key(request), lambda: _render_body(request, seconds)
     )
     # render_to_string gives a SafeString, and the cache keeps its type.
-    return render(request, "tasks/dashboard.html", {"body": body})
+    return render(request, "oversight/dashboard.html", {"body": body})
 
 
 def _ledger_link(figure: str, selection: dashboard.Selection, lead_only: bool) -> str:
@@ -196,7 +197,7 @@ def figure_list(request: HttpRequest) -> HttpResponse:
         back, back_label = selection.duty.get_absolute_url(), _("职责分工目录")
     return render(
         request,
-        "tasks/dashboard_figure_list.html",
+        "oversight/dashboard_figure_list.html",
         {
             "form": form,
             "selection": selection,
@@ -234,7 +235,7 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "tasks/bulletin_list.html",
+        "oversight/bulletin_list.html",
         {"form": form, "page": page, "bulletins": page.object_list},
     )
 
@@ -273,7 +274,7 @@ def bulletin_new(request: HttpRequest) -> HttpResponse:
                     },
                 )
             return redirect(bulletin)
-    return render(request, "tasks/bulletin_new.html", {"form": form})
+    return render(request, "oversight/bulletin_new.html", {"form": form})
 
 
 @require_GET
@@ -281,7 +282,7 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = bulletins.get_bulletin_for(request.user, pk)
     return render(
         request,
-        "tasks/bulletin_detail.html",
+        "oversight/bulletin_detail.html",
         {
             "bulletin": bulletin,
             "figures": bulletin.figures,
@@ -294,7 +295,7 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _frozen(request: HttpRequest, bulletin: Bulletin) -> HttpResponse:
     return render(
-        request, "tasks/bulletin_frozen.html", {"bulletin": bulletin}, status=403
+        request, "oversight/bulletin_frozen.html", {"bulletin": bulletin}, status=403
     )
 
 
@@ -340,7 +341,7 @@ def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(bulletin)
     return render(
         request,
-        "tasks/bulletin_edit.html",
+        "oversight/bulletin_edit.html",
         {"bulletin": bulletin, "form": form, "stale": stale},
     )
 

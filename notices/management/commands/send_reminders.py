@@ -10,7 +10,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from tasks.services import reminders_send
+from notices.digest import digests_send
 
 
 class Command(BaseCommand):
@@ -29,12 +29,11 @@ class Command(BaseCommand):
                 day = date.fromisoformat(options["date"])
             except ValueError as error:
                 raise CommandError("日期格式应为 YYYY-MM-DD") from error
-        sent = reminders_send(day=day, dry_run=options["dry_run"])
+        sent = digests_send(day=day, dry_run=options["dry_run"])
         verb = "将提醒" if options["dry_run"] else "已提醒"
-        for person, counts in sent:
-            self.stdout.write(
-                f"{verb} {person.username} ({person}): "
-                f"逾期 {counts['overdue']}，待签收 {counts['unsigned']}，"
-                f"临近时限 {counts['due_soon']}"
+        for person, parts in sent:
+            counts = "，".join(
+                f"{label} {n}" for part in parts for label, n in part.counts
             )
+            self.stdout.write(f"{verb} {person.username} ({person}): {counts}")
         self.stdout.write(f"{day.isoformat()}：{verb} {len(sent)} 人。")

@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from duties.models import DutyClause
-from tasks import bulletins
-from tasks.models import Bulletin
+from oversight import bulletins
+from oversight.models import Bulletin
 from tests.base import PortalTestCase
-from tests.dashboard import factories
+from tests.oversight import factories
 
 DASHBOARD = reverse("dashboard:index")
 
@@ -234,7 +234,7 @@ class FigureListTests(PortalTestCase):
         factories.build(cls.cast)
 
     def setUp(self) -> None:
-        patcher = mock.patch("tasks.dashboard.today", return_value=factories.TODAY)
+        patcher = mock.patch("oversight.dashboard.today", return_value=factories.TODAY)
         patcher.start()
         self.addCleanup(patcher.stop)
 
@@ -429,12 +429,12 @@ class DutyTasksTests(PortalTestCase):
         )[:2]
 
     def setUp(self) -> None:
-        patcher = mock.patch("tasks.dashboard.today", return_value=factories.TODAY)
+        patcher = mock.patch("oversight.dashboard.today", return_value=factories.TODAY)
         patcher.start()
         self.addCleanup(patcher.stop)
 
     def test_counts_by_source_year(self) -> None:
-        from tasks.dashboard import duty_task_counts
+        from oversight.dashboard import duty_task_counts
 
         self.assertEqual(duty_task_counts([self.a1, self.a2], 2025), {self.a1.pk: 1})
         self.assertEqual(duty_task_counts([self.a1, self.a2], 2024), {self.a2.pk: 1})
