@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from jinwei_ip.lib.workdays import add_workdays
+from jinwei_ip.lib import workdays as calendar
 from members.models import granted_object_ids
 
 
@@ -281,7 +281,12 @@ class Task(models.Model):
     @staticmethod
     def light_thresholds(today: date) -> tuple[date, datetime]:
         """(last due date that is "due soon", activity older than this is stale)."""
-        warn_until = add_workdays(today, settings.TASK_WARNING_WORKDAYS)
+        count = settings.TASK_WARNING_WORKDAYS
+        warn_until = calendar.add_workdays(
+            today,
+            count,
+            WorkdayOverride.objects.between(today, calendar.reach(today, count)),
+        )
         stale_before = timezone.make_aware(
             datetime.combine(today - Task.STALE_AFTER, datetime.min.time())
         )
@@ -537,6 +542,14 @@ class TaskEvent(models.Model):
         return f"{self.task.code} {self.get_kind_display()}"
 
 
+class WorkdayOverrideQuerySet(models.QuerySet):
+    def between(self, start: date, end: date) -> dict[date, bool]:
+        """The overrides from ``start`` to ``end`` as the calendar takes them."""
+        return dict(
+            self.filter(day__range=(start, end)).values_list("day", "is_workday")
+        )
+
+
 class WorkdayOverride(models.Model):
     """A day whose working status the office sets by hand (for years chinese-calendar
     does not know yet, or local adjustments)."""
@@ -544,6 +557,8 @@ class WorkdayOverride(models.Model):
     day = models.DateField(_("日期"), unique=True)
     is_workday = models.BooleanField(_("是否工作日"))
     note = models.CharField(_("说明"), max_length=100, blank=True)
+
+    objects = WorkdayOverrideQuerySet.as_manager()
 
     class Meta:
         ordering = ["day"]
