@@ -25,7 +25,7 @@ from meetings.models import Decision
 from members.access import require_office, require_overseer
 from members.models import LeadingGroup, Unit, User
 
-from . import services
+from . import plans, services
 from .access import (
     LEAD,
     REPORT,
@@ -748,8 +748,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     require_overseer(request.user)
     from django.db.models import Count
 
-    plans = WorkPlan.objects.annotate(task_count=Count("tasks"))
-    return render(request, "tasks/plan_list.html", {"plans": plans})
+    work_plans = WorkPlan.objects.annotate(task_count=Count("tasks"))
+    return render(request, "tasks/plan_list.html", {"plans": work_plans})
 
 
 def plan_create(request: HttpRequest) -> HttpResponse:
@@ -763,7 +763,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        plan = services.work_plan_create(
+        plan = plans.work_plan_create(
             group=LeadingGroup.objects.first(), by=request.user, **form.cleaned_data
         )
         messages.success(request, _("工作计划已创建，可逐项交办或从 Excel 导入。"))
@@ -856,9 +856,7 @@ def plan_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("没有待确认的导入，请重新上传文件。"))
         return redirect("tasks:plan_import", pk=plan.pk)
     try:
-        tasks = services.work_plan_import(
-            plan=plan, rows=pending["rows"], by=request.user
-        )
+        tasks = plans.work_plan_import(plan=plan, rows=pending["rows"], by=request.user)
     except (ValidationError, Unit.DoesNotExist) as error:
         messages.error(
             request,

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from tasks import services
+from tasks import plans, services
 from tasks.models import Evidence, ProgressReport, Task
 from tests.base import PortalTestCase
 
@@ -338,7 +338,7 @@ class PlanCodeTests(PortalTestCase):
         from .factories import work_plan
 
         plan = work_plan(self.office, year=2032)
-        services.work_plan_import(
+        plans.work_plan_import(
             plan=plan,
             rows=[
                 {
@@ -359,7 +359,7 @@ class PlanCodeTests(PortalTestCase):
         )
         task = make_task(by=self.office, lead=self.unit_a, plan=plan, title="手工")
         self.assertEqual(task.code, "2032-计划-4")
-        services.work_plan_import(
+        plans.work_plan_import(
             plan=plan,
             rows=[
                 {
