@@ -35,6 +35,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG")
 TESTING = env_bool("JINWEI_TESTING")
+# the benchmark scripts (bench/) run production-like, DEBUG off, with seed_bench
+BENCH = env_bool("JINWEI_BENCH")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -67,6 +69,8 @@ INSTALLED_APPS = [
     "tasks",
     "oversight",
 ]
+if DEBUG or TESTING or BENCH:
+    INSTALLED_APPS.append("bench")  # manage.py seed_bench: benchmark data
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
