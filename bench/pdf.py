@@ -136,7 +136,7 @@ def main() -> None:
 
     try:
         from oversight.bulletin_pdf import render_bulletin
-        from oversight.bulletins import bulletin_draft
+        from oversight.services import bulletin_draft
 
         office = User.objects.get(username="bench_office")
         with transaction.atomic():

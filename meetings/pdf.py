@@ -12,21 +12,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jinwei_ip.lib.numerals import chinese_numeral
 from jinwei_ip.lib.pdf import mark_font_size, official_date, render_pdf
 from members.models import Unit
 
 from .models import Attendance, Meeting, Minutes, SuggestedUnit
-
-NUMERALS = "零一二三四五六七八九"
-
-
-def chinese_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 23 → 二十三 (up to 99, enough for decided matters)."""
-    if n < 10:
-        return NUMERALS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else NUMERALS[tens]
-    return f"{head}十{NUMERALS[ones] if ones else ''}"
 
 
 def _person_label(a: Attendance) -> str:

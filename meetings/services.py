@@ -20,6 +20,7 @@ from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from jinwei_ip.lib.numbering import assign_document_number
 from members.grants import set_unit_grants
 from members.models import LeadingGroup, Person, Unit, User
 from notices.services import notify, office_people, unit_people
@@ -690,13 +691,8 @@ def minutes_issue(*, minutes: Minutes, by: User) -> Minutes:
     minutes = _locked_minutes(
         minutes, Minutes.Status.APPROVED, _("只有已审批的纪要可以印发。")
     )
-    group_id = minutes.meeting.group_id
-    LeadingGroup.objects.select_for_update().filter(pk=group_id).first()
-    year = timezone.localdate().year
-    top = Minutes.objects.filter(issue_year=year).aggregate(n=Max("issue_number"))["n"]
+    assign_document_number(minutes, year=timezone.localdate().year)
     minutes.status = Minutes.Status.ISSUED
-    minutes.issue_year = year
-    minutes.issue_number = (top or 0) + 1
     minutes.issued_by = by
     minutes.issued_at = timezone.now()
     # Freeze what the document shows from the meeting: attendance and units stay

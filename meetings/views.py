@@ -6,7 +6,6 @@ not allowed); changes go through ``meetings.services``.
 
 from __future__ import annotations
 
-import logging
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jinwei_ip.lib.audit import export_event
-from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
+from jinwei_ip.lib.pdf import CJKFontsMissing, fonts_missing_response
 from jinwei_ip.lib.ratelimit import limited
 from members.access import require_office
 from tasks.models import Task
@@ -47,8 +46,6 @@ from .forms import (
 from .ics import meetings_calendar
 from .models import Attendance, Meeting, Minutes, Topic
 from .pdf import minutes_filename, minutes_pdf, name_lists, shown_facts
-
-logger = logging.getLogger(__name__)
 
 PER_PAGE = 20
 
@@ -692,16 +689,7 @@ def minutes_download(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         data = minutes_pdf(minutes)
     except CJKFontsMissing:
-        logger.exception("Minutes PDF: no CJK font on this server")
-        messages.error(
-            request,
-            _(
-                "服务器没有安装中文字体，暂时无法生成 PDF。"
-                "请联系系统管理员安装 Noto CJK 字体：%(cmd)s。"
-            )
-            % {"cmd": INSTALL_HINT},
-        )
-        return redirect(minutes)
+        return fonts_missing_response(request, minutes, what="Minutes PDF")
     export_event(request, "minutes_pdf", minutes)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (

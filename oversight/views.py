@@ -3,22 +3,20 @@
 The dashboard is for the office and the leaders (404 for anyone else). Bulletins
 are read by the office, the leaders and (issued ones only) the member units;
 only the office drafts, edits, issues or discards them. Objects come through
-``oversight.access``; changes go through its services.
+``oversight.access``; changes go through ``oversight.services``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
-import logging
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,20 +25,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from duties.models import DutyClause
 from jinwei_ip.lib.audit import export_event
-from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
+from jinwei_ip.lib.pdf import CJKFontsMissing, fonts_missing_response
 from jinwei_ip.lib.ratelimit import limited
 from meetings.models import Meeting
 from members.access import (
-    may_view_unit_private,
     require_office,
-    require_overseer,
     sees_everything,
 )
 from tasks.models import Task
 
-from . import bulletins, dashboard
+from . import access, bulletins, dashboard, services
 from .bulletin_pdf import bulletin_pdf_response, paragraphs
 from .forms import (
     BulletinDraftForm,
@@ -51,8 +46,6 @@ from .forms import (
 from .models import Bulletin
 
 PER_PAGE = 20
-
-logger = logging.getLogger(__name__)
 
 
 # --- dashboard -------------------------------------------------------------
@@ -114,7 +107,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """The figures are counted at most once a minute per filter (settings.
     DASHBOARD_CACHE_SECONDS): the dashboard was the slowest page under load
     (bench/README.md), and a watch screen does not need them fresher."""
-    require_overseer(request.user)
+    access.require_overseer(request.user)
     seconds = settings.DASHBOARD_CACHE_SECONDS
     body = dashboard.once_a_minute(
         _body_key(request), lambda: _render_body(request, seconds)
@@ -156,27 +149,16 @@ def figure_list(request: HttpRequest) -> HttpResponse:
     units = dashboard.member_units()
     user = request.user
     form, selection = _selection(request, units, user=user)
+    selection = access.figure_selection_for(
+        user, selection, request.GET.get("duty", "")
+    )
     overseer = sees_everything(user)
-    duty = request.GET.get("duty", "")
-    if duty:
-        # Only the office and the leaders list a clause's tasks (the catalogue
-        # shows the counts to them only).
-        if not overseer or not duty.isdigit():
-            raise Http404
-        selection = dataclasses.replace(
-            selection, duty=get_object_or_404(DutyClause, pk=int(duty))
-        )
-    if not overseer and (
-        selection.unit is None or not may_view_unit_private(user, selection.unit)
-    ):
-        raise Http404
     day = dashboard.today()
     try:
         qs = dashboard.figure_tasks(selection, figure, day, lead_only=lead_only)
     except KeyError:
         raise Http404 from None
-    if not overseer:
-        qs = qs.filter(pk__in=Task.objects.visible_to(user).values("pk"))
+    qs = access.visible_figure_tasks(user, qs)
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     if overseer:
         back = (
@@ -219,9 +201,9 @@ def figure_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def bulletin_list(request: HttpRequest) -> HttpResponse:
-    bulletins.require_bulletin_reader(request.user)
+    access.require_bulletin_reader(request.user)
     form = BulletinFilterForm(request.GET or None)
-    qs = bulletins.visible_bulletins(request.user).select_related(
+    qs = access.visible_bulletins(request.user).select_related(
         "created_by", "issued_by"
     )
     if form.is_valid():
@@ -242,13 +224,13 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def bulletin_new(request: HttpRequest) -> HttpResponse:
-    bulletins.require_bulletin_reader(request.user)
+    access.require_bulletin_reader(request.user)
     require_office(request.user)
     form = BulletinDraftForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            bulletin = bulletins.bulletin_draft(
+            bulletin = services.bulletin_draft(
                 period=data["period"],
                 year=data["year"],
                 index=form.index,
@@ -279,7 +261,7 @@ def bulletin_new(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    bulletin = bulletins.get_bulletin_for(request.user, pk)
+    bulletin = access.get_bulletin_for(request.user, pk)
     return render(
         request,
         "oversight/bulletin_detail.html",
@@ -301,7 +283,7 @@ def _frozen(request: HttpRequest, bulletin: Bulletin) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    bulletin = bulletins.get_bulletin_for_office(request.user, pk)
+    bulletin = access.get_bulletin_for_office(request.user, pk)
     if bulletin.status == Bulletin.Status.ISSUED:
         return _frozen(request, bulletin)
     form = BulletinEditForm(
@@ -316,17 +298,17 @@ def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            bulletins.bulletin_edit(
+            services.bulletin_edit(
                 bulletin=bulletin,
                 title=data["title"],
                 narrative=data["narrative"],
                 version=data["version"],
                 by=request.user,
             )
-        except bulletins.Frozen:
+        except services.Frozen:
             bulletin.refresh_from_db()
             return _frozen(request, bulletin)
-        except bulletins.StaleEdit as error:
+        except services.StaleEdit as error:
             stale = True
             bulletin.refresh_from_db()
             fresh = request.POST.copy()
@@ -348,17 +330,17 @@ def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def bulletin_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    bulletin = bulletins.get_bulletin_for_office(request.user, pk)
+    bulletin = access.get_bulletin_for_office(request.user, pk)
     version = request.POST.get("version")
     try:
-        bulletin = bulletins.bulletin_issue(
+        bulletin = services.bulletin_issue(
             bulletin=bulletin,
             by=request.user,
             version=int(version) if version and version.isdigit() else None,
         )
-    except bulletins.Frozen:
+    except services.Frozen:
         return _frozen(request, bulletin)
-    except bulletins.StaleEdit:
+    except services.StaleEdit:
         messages.error(request, _("通报在您打开后已被修改，请核对最新正文后再印发。"))
         return redirect(bulletin)
     messages.success(
@@ -371,10 +353,10 @@ def bulletin_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def bulletin_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    bulletin = bulletins.get_bulletin_for_office(request.user, pk)
+    bulletin = access.get_bulletin_for_office(request.user, pk)
     try:
-        bulletins.bulletin_discard(bulletin=bulletin, by=request.user)
-    except bulletins.Frozen:
+        services.bulletin_discard(bulletin=bulletin, by=request.user)
+    except services.Frozen:
         return _frozen(request, bulletin)
     messages.success(request, _("通报草稿已删除。"))
     return redirect("dashboard:bulletins")
@@ -383,19 +365,10 @@ def bulletin_discard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @limited("pdf")
 def bulletin_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    bulletin = bulletins.get_bulletin_for(request.user, pk)
+    bulletin = access.get_bulletin_for(request.user, pk)
     try:
         response = bulletin_pdf_response(bulletin)
     except CJKFontsMissing:
-        logger.exception("Bulletin PDF: no CJK font on this server")
-        messages.error(
-            request,
-            _(
-                "服务器没有安装中文字体，暂时无法生成 PDF。"
-                "请联系系统管理员安装 Noto CJK 字体：%(cmd)s。"
-            )
-            % {"cmd": INSTALL_HINT},
-        )
-        return redirect(bulletin)
+        return fonts_missing_response(request, bulletin, what="Bulletin PDF")
     export_event(request, "bulletin_pdf", bulletin)
     return response

@@ -8,9 +8,10 @@ from typing import Any
 from django import template
 from django.conf import settings
 
-from members.access import may_view_unit_private
+from jinwei_ip.lib.pdf import official_date as _official_date
 from members.models import Unit
 from oversight import bulletins, dashboard
+from oversight.access import may_see_scorecard
 from oversight.models import Bulletin
 
 register = template.Library()
@@ -35,10 +36,9 @@ def overseer_summary(context) -> dict[str, Any] | None:
 
 @register.simple_tag(takes_context=True)
 def unit_scorecard(context, unit: Unit) -> dict[str, Any] | None:
-    """The unit's scorecard, or None for people who may not see the unit's
-    internal pages (other units, accounts without a role)."""
-    user = context["request"].user
-    if unit is None or not may_view_unit_private(user, unit):
+    """The unit's scorecard, or None for people who may not see it
+    (``oversight.access.may_see_scorecard``)."""
+    if not may_see_scorecard(context["request"].user, unit):
         return None
     return dashboard.scorecard(unit)
 
@@ -64,3 +64,9 @@ def dash(value) -> str:
 @register.filter
 def days(value: timedelta | None) -> int:
     return value.days if value else 0
+
+
+@register.filter
+def official_date(value) -> str:
+    """2026年3月8日, as official documents write a date (a date or ISO text)."""
+    return _official_date(value)

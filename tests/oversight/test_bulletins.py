@@ -17,7 +17,7 @@ from django.utils import timezone
 from jinwei_ip.lib.pdf import official_date
 from members.models import User
 from notices.models import Notification
-from oversight import bulletins
+from oversight import bulletins, services
 from oversight.models import Bulletin
 from tests.base import PortalTestCase
 from tests.oversight import factories
@@ -25,7 +25,7 @@ from tests.oversight.factories import TODAY
 
 
 def draft(by, *, period="month", year=2025, index=9) -> Bulletin:
-    return bulletins.bulletin_draft(
+    return services.bulletin_draft(
         period=period, year=year, index=index, by=by, day=TODAY
     )
 
@@ -132,11 +132,11 @@ class LifecycleTests(PortalTestCase):
 
     def test_stale_edit_is_refused(self) -> None:
         b = draft(self.office)
-        bulletins.bulletin_edit(
+        services.bulletin_edit(
             bulletin=b, title="标题一", narrative="正文一", version=1, by=self.office
         )
-        with self.assertRaises(bulletins.StaleEdit):
-            bulletins.bulletin_edit(
+        with self.assertRaises(services.StaleEdit):
+            services.bulletin_edit(
                 bulletin=b,
                 title="标题二",
                 narrative="正文二",
@@ -152,9 +152,9 @@ class LifecycleTests(PortalTestCase):
         year = timezone.localdate().year
         first, second = draft(self.office), draft(self.office, index=8)
         with self.captureOnCommitCallbacks(execute=True):
-            bulletins.bulletin_issue(bulletin=first, by=self.office)
+            services.bulletin_issue(bulletin=first, by=self.office)
         with self.captureOnCommitCallbacks(execute=True):
-            bulletins.bulletin_issue(bulletin=second, by=self.office)
+            services.bulletin_issue(bulletin=second, by=self.office)
         first.refresh_from_db()
         second.refresh_from_db()
         self.assertEqual((first.issue_year, first.issue_number), (year, 1))
@@ -163,18 +163,18 @@ class LifecycleTests(PortalTestCase):
         self.assertEqual(first.status, Bulletin.Status.ISSUED)
         self.assertEqual(first.issued_by, self.office)
         # Frozen: no edit, no second issue, no discard.
-        with self.assertRaises(bulletins.Frozen):
-            bulletins.bulletin_edit(
+        with self.assertRaises(services.Frozen):
+            services.bulletin_edit(
                 bulletin=first,
                 title="x",
                 narrative="y",
                 version=first.edit_version,
                 by=self.office,
             )
-        with self.assertRaises(bulletins.Frozen):
-            bulletins.bulletin_issue(bulletin=first, by=self.office)
-        with self.assertRaises(bulletins.Frozen):
-            bulletins.bulletin_discard(bulletin=first, by=self.office)
+        with self.assertRaises(services.Frozen):
+            services.bulletin_issue(bulletin=first, by=self.office)
+        with self.assertRaises(services.Frozen):
+            services.bulletin_discard(bulletin=first, by=self.office)
         # Every active unit account got one notification per bulletin, and mail.
         unit_accounts = set(
             User.objects.filter(
@@ -213,7 +213,7 @@ class LifecycleTests(PortalTestCase):
             issue_number=7,
             created_by=self.office,
         )
-        b = bulletins.bulletin_issue(bulletin=draft(self.office), by=self.office)
+        b = services.bulletin_issue(bulletin=draft(self.office), by=self.office)
         self.assertEqual((b.issue_year, b.issue_number), (year, 1))
 
 
@@ -224,7 +224,7 @@ class BulletinViewTests(PortalTestCase):
         factories.build(cls.cast)
         cls.draft = draft(cls.office)
         cls.issued = draft(cls.office, index=8)
-        bulletins.bulletin_issue(bulletin=cls.issued, by=cls.office)
+        services.bulletin_issue(bulletin=cls.issued, by=cls.office)
 
     def url(self, name: str, b: Bulletin | None = None) -> str:
         return reverse(f"dashboard:{name}", args=[b.pk] if b else [])
@@ -474,14 +474,14 @@ class PdfTests(PortalTestCase):
         super().setUpTestData()
         factories.build(cls.cast)
         cls.bulletin = draft(cls.office)
-        bulletins.bulletin_edit(
+        services.bulletin_edit(
             bulletin=cls.bulletin,
             title=cls.bulletin.title,
             narrative=cls.bulletin.narrative + '\n\n<img src="file:///etc/passwd">',
             version=1,
             by=cls.office,
         )
-        bulletins.bulletin_issue(bulletin=cls.bulletin, by=cls.office)
+        services.bulletin_issue(bulletin=cls.bulletin, by=cls.office)
 
     def test_liaison_downloads_official_pdf(self) -> None:
         from pypdf import PdfReader

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from duties.models import DutyClause
-from oversight import bulletins
+from oversight import services
 from oversight.models import Bulletin
 from tests.base import PortalTestCase
 from tests.oversight import factories
@@ -184,12 +184,12 @@ class QueryCountTests(PortalTestCase):
 
     def issue_bulletins(self, n: int) -> None:
         for _ in range(n):
-            b = bulletins.bulletin_draft(
+            b = services.bulletin_draft(
                 period=Bulletin.Period.YEAR,
                 year=factories.TODAY.year,
                 by=self.office,
             )
-            bulletins.bulletin_issue(bulletin=b, by=self.office)
+            services.bulletin_issue(bulletin=b, by=self.office)
 
     def test_constant_queries(self) -> None:
         urls = [
