@@ -25,11 +25,9 @@ from members.grants import set_unit_grants
 from members.models import LeadingGroup, Person, Unit, User
 from notices.services import notify, office_people, unit_people
 
+from .access import VIEW_MEETING, VIEW_MINUTES
 from .models import Attendance, Decision, Meeting, Minutes, Topic
 from .pdf import document_facts
-
-VIEW_MEETING = "meetings.view_meeting"
-VIEW_MINUTES = "meetings.read_minutes"
 
 
 class StaleEdit(Exception):

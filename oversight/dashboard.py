@@ -117,13 +117,6 @@ def selected_tasks(selection: Selection) -> QuerySet[Task]:
     return qs
 
 
-def unit_tasks(qs: QuerySet[Task], unit: Unit) -> QuerySet[Task]:
-    """The tasks of ``qs`` the unit leads or co-handles."""
-    return qs.filter(
-        Q(lead_unit=unit) | Q(pk__in=CoUnit.objects.filter(unit=unit).values("task"))
-    )
-
-
 # --- figures ---------------------------------------------------------------
 
 
@@ -475,7 +468,7 @@ def figure_tasks(
             raise KeyError(figure)
         qs = qs.filter(pk__in=CoUnit.objects.filter(unit=unit).values("task"))
     elif unit is not None:
-        qs = qs.filter(lead_unit=unit) if lead_only else unit_tasks(qs, unit)
+        qs = qs.filter(lead_unit=unit) if lead_only else qs.for_unit(unit)
     conditions = figure_conditions(day)
     if figure not in ("led", "co_handled"):
         qs = qs.filter(conditions[figure])
@@ -640,7 +633,7 @@ def dashboard(
     day = day or today()
     base = lit(selected_tasks(selection), day)
     if selection.unit is not None:
-        scoped = unit_tasks(base, selection.unit)
+        scoped = base.for_unit(selection.unit)
         rows = unit_figures(base, [selection.unit], day)
         totals = total_figures(scoped, day)
     else:
@@ -693,7 +686,7 @@ def scorecard(unit: Unit, day: date | None = None) -> dict[str, Any]:
         "day": day,
         "selection": selection,
         "row": unit_figures(base, [unit], day)[0],
-        "totals": total_figures(unit_tasks(base, unit), day),
+        "totals": total_figures(base.for_unit(unit), day),
         "coverage": duty_coverage(selection.coverage_year, unit, selection),
         **figure_urls(selection),
     }

@@ -53,8 +53,13 @@ class TaskQuerySet(models.QuerySet):
         return self.open().filter(due_on__lt=today or timezone.localdate())
 
     def for_unit(self, unit) -> TaskQuerySet:
-        """Tasks a unit leads or co-handles."""
-        return self.filter(Q(lead_unit=unit) | Q(co_unit_links__unit=unit)).distinct()
+        """Tasks a unit leads or co-handles. The co-units through a subquery, not a
+        join: nothing to de-duplicate, so aggregates over it (the dashboard's
+        figures) count each task once."""
+        return self.filter(
+            Q(lead_unit=unit)
+            | Q(pk__in=CoUnit.objects.filter(unit=unit).values("task"))
+        )
 
     def visible_to(self, user) -> TaskQuerySet:
         """Tasks a person may see: everything for the office and leaders; for a unit's
