@@ -9,8 +9,8 @@ class DutiesConfig(AppConfig):
     office_models = ["dutyclause"]
 
     def ready(self) -> None:
-        from members.services import founding_part
+        from members.services import founding_parts
 
         from .services import duties_load_founding
 
-        founding_part(duties_load_founding)
+        founding_parts.register(duties_load_founding)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from jinwei_ip.lib.hooks import Hook
 from members.models import User
 
 from .models import DutyClause
@@ -39,15 +40,9 @@ class ClauseColumn:
 
 # (viewer, the clauses on the page) → a column, or None when not for this viewer
 ColumnProvider = Callable[[User, list[DutyClause]], ClauseColumn | None]
-_providers: list[ColumnProvider] = []
-
-
-def register(provider: ColumnProvider) -> ColumnProvider:
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
+providers: Hook[ColumnProvider] = Hook("duties.columns.providers")
 
 
 def columns_for(user: User, clauses: list[DutyClause]) -> list[ClauseColumn]:
-    columns = [provider(user, clauses) for provider in _providers]
+    columns = [provider(user, clauses) for provider in providers]
     return [column for column in columns if column is not None]

@@ -26,6 +26,7 @@ from members.models import LeadingGroup, Person, Unit, User
 from notices.services import notify, office_people, unit_people
 
 from .access import VIEW_MEETING, VIEW_MINUTES
+from .hooks import correction_followers
 from .models import Attendance, Decision, Meeting, Minutes, Topic
 from .pdf import document_facts
 
@@ -716,58 +717,14 @@ def minutes_issue(*, minutes: Minutes, by: User) -> Minutes:
         subject=_("【会议纪要】%(title)s %(label)s")
         % {"title": minutes.title, "label": minutes.issue_label},
     )
-    if minutes.supersedes_id:
-        minutes.tasks_left_behind = _tasks_follow_correction(minutes, by=by)
-    else:
-        minutes.tasks_left_behind = []
+    # What was made from the superseded version follows the correction (tasks
+    # move to the new version's decided matters); what cannot is kept here.
+    minutes.tasks_left_behind = (
+        [left for follow in correction_followers for left in follow(new=minutes, by=by)]
+        if minutes.supersedes_id
+        else []
+    )
     return minutes
-
-
-def _tasks_follow_correction(new: Minutes, *, by: User) -> list:
-    """An issued correction takes over the superseded version's tasks: each task
-    moves to the new version's decided matter with the same number, its history
-    saying why. Tasks of a number the correction no longer has stay where they
-    are; they are returned, and the office is told which."""
-    from tasks.models import Task
-
-    old = new.supersedes
-    targets = {d.number: d for d in new.decisions.all()}
-    left: list[Task] = []
-    for task in (
-        Task.objects.select_for_update(of=("self",))
-        .filter(decision__minutes=old)
-        .select_related("decision")
-        .order_by("code")
-    ):
-        target = targets.get(task.decision.number)
-        if target is None:
-            left.append(task)
-            continue
-        task.decision = target
-        task.edit_version += 1  # an edit form opened before this is now stale
-        task._history_user = by
-        task._change_reason = _("纪要更正：改挂第%(v)d版议定事项第%(n)d项") % {
-            "v": new.version,
-            "n": target.number,
-        }
-        task.save()
-    if left:
-        notify(
-            office_people(),
-            text=_(
-                "%(label)s更正印发后，原第%(v)d版下列议定事项已不存在，"
-                "其督办任务仍挂在原版本上，请核对：%(tasks)s"
-            )
-            % {
-                "label": new.issue_label,
-                "v": old.version,
-                "tasks": "、".join(
-                    f"{t.code}（第{t.decision.number}项）" for t in left
-                ),
-            },
-            url=old.get_absolute_url(),
-        )
-    return left
 
 
 @transaction.atomic

@@ -21,7 +21,6 @@ from jinwei_ip.lib.audit import export_event
 from jinwei_ip.lib.pdf import CJKFontsMissing, fonts_missing_response
 from jinwei_ip.lib.ratelimit import limited
 from members.access import require_office
-from tasks.models import Task
 
 from . import services
 from .access import (
@@ -43,6 +42,7 @@ from .forms import (
     attendance_formset,
     decision_formset,
 )
+from .hooks import decision_details
 from .ics import meetings_calendar
 from .models import Attendance, Meeting, Minutes, Topic
 from .pdf import minutes_filename, minutes_pdf, name_lists, shown_facts
@@ -537,19 +537,10 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
     minutes = get_minutes_for(request.user, pk)
     user = request.user
     decisions = list(
-        minutes.decisions.prefetch_related(
-            "unit_links__unit",
-            # Only the tasks the viewer may see: a liaison reading the minutes must
-            # not learn about other units' tasks from them. One query for all.
-            Prefetch(
-                "tasks",
-                queryset=Task.objects.visible_to(user)
-                .select_related("lead_unit")
-                .order_by("code"),
-                to_attr="visible_tasks",
-            ),
-        ).order_by("number")
+        minutes.decisions.prefetch_related("unit_links__unit").order_by("number")
     )
+    for attach in decision_details:  # the tasks made from each decided matter
+        attach(user, decisions)
     newer = None
     if minutes.is_superseded and may_read_minutes(user, minutes.superseded_by):
         newer = minutes.superseded_by

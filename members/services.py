@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jinwei_ip.lib.hooks import Hook
+
 from .grants import grant_unit_access, unit_group
 from .models import (
     LeadingGroup,
@@ -33,13 +35,7 @@ FOUNDING_FILE = Path(settings.BASE_DIR) / "fixtures" / "founding.json"
 # clauses): (the document's data, its units by code) → None, registered from the
 # app's ``AppConfig.ready`` and run inside ``founding_load``'s transaction.
 FoundingPart = Callable[[dict[str, Any], dict[str, Unit]], None]
-_founding_parts: list[FoundingPart] = []
-
-
-def founding_part(loader: FoundingPart) -> FoundingPart:
-    if loader not in _founding_parts:
-        _founding_parts.append(loader)
-    return loader
+founding_parts: Hook[FoundingPart] = Hook("members.services.founding_parts")
 
 
 @transaction.atomic
@@ -100,7 +96,7 @@ def founding_load(*, data: dict[str, Any] | None = None) -> LeadingGroup:
         Position.objects.update_or_create(
             **lookup, defaults={"post": p["post"], "unit": unit, "order": order}
         )
-    for load_part in _founding_parts:
+    for load_part in founding_parts:
         load_part(data, units)
     return group
 

@@ -17,6 +17,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jinwei_ip.lib.hooks import Hook
 from members.models import User
 
 from .models import ReminderLog
@@ -51,23 +52,16 @@ class DigestPart:
         )
 
 
+# (day) → (person, their part) pairs, one provider per app that owns work
 Provider = Callable[[date], Iterable[tuple[User, DigestPart]]]
-_providers: list[Provider] = []
-
-
-def register(provider: Provider) -> Provider:
-    """Add an app's digest provider (idempotent, so a second ``ready()`` adds
-    nothing)."""
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
+providers: Hook[Provider] = Hook("notices.digest.providers")
 
 
 def digests(day: date) -> list[tuple[User, list[DigestPart]]]:
     """Every person with something on ``day`` and their parts, in the order the
     providers name them."""
     people: dict[int, tuple[User, list[DigestPart]]] = {}
-    for provider in _providers:
+    for provider in providers:
         for person, part in provider(day):
             if part.total:
                 people.setdefault(person.pk, (person, []))[1].append(part)

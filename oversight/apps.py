@@ -7,8 +7,8 @@ class OversightConfig(AppConfig):
     verbose_name = _("督查统计与通报")
 
     def ready(self) -> None:
-        from duties.columns import register
+        from duties import columns
 
         from .dashboard import duty_task_column
 
-        register(duty_task_column)
+        columns.providers.register(duty_task_column)

@@ -9,8 +9,12 @@ class TasksConfig(AppConfig):
     office_models = ["workdayoverride"]
 
     def ready(self) -> None:
-        from notices.digest import register
+        from meetings import hooks
+        from notices.digest import providers
 
+        from .from_meetings import attach_visible_tasks, tasks_follow_correction
         from .reminders import task_digest
 
-        register(task_digest)
+        providers.register(task_digest)
+        hooks.decision_details.register(attach_visible_tasks)
+        hooks.correction_followers.register(tasks_follow_correction)
