@@ -24,10 +24,12 @@ from tasks.models import Task
 from .dashboard import Selection
 from .models import Bulletin
 
-__all__ = ["require_overseer"]
-
-
 # --- figures ---------------------------------------------------------------
+
+
+def require_dashboard(user: User) -> None:
+    """The dashboard is for the office and the leaders (404 for anyone else)."""
+    require_overseer(user)
 
 
 def may_see_scorecard(user: User, unit: Unit | None) -> bool:
@@ -92,3 +94,11 @@ def get_bulletin_for_office(user: User, pk: int) -> Bulletin:
 def require_bulletin_reader(user: User) -> None:
     if not (user.is_authenticated and (user.sees_everything or user.is_unit_member)):
         raise Http404
+
+
+def require_bulletin_writer(user: User) -> None:
+    """Drafting: 404 for people who may not read bulletins, 403 for readers who
+    are not the office."""
+    require_bulletin_reader(user)
+    if not user.is_office:
+        raise PermissionDenied

@@ -41,8 +41,11 @@ ALIAS = "model_moves"
 
 
 @pytest.fixture
-def scratch(django_db_blocker, tmp_path):
+def scratch(django_db_blocker, tmp_path, monkeypatch):
     """A database of its own (not the suite's), dropped afterwards."""
+    # Playwright's browser tests leave an event loop in the worker; this test
+    # talks to its database synchronously like any test case.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     base = connections["default"].settings_dict
     settings_dict = copy.deepcopy(base)
     vendor = connections["default"].vendor
