@@ -32,7 +32,6 @@ from django.db.models import (
     Count,
     DateField,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -57,6 +56,8 @@ from meetings.services import plenary_status
 from members.models import Unit
 from tasks.models import CoUnit, Extension, ProgressReport, Task
 from tasks.sources import source_ids, source_year_q
+
+from . import coverage
 
 T = TypeVar("T")
 
@@ -510,53 +511,11 @@ def upcoming_meetings(limit: int = 5) -> list[Meeting]:
     return list(Meeting.objects.upcoming()[:limit])
 
 
-# --- rules and coverage ----------------------------------------------------
+# --- rules and coverage (of the duty clauses: oversight.coverage) ---------
 
 # The annual-plenary rule (原则上每年召开一次全体会议) is checked by the meetings
 # app's ``plenary_status(year)`` (imported above): the year's plenary, held first,
 # else planned, or none.
-
-
-def _clauses(unit: Unit | None) -> QuerySet[DutyClause]:
-    qs = DutyClause.objects.filter(unit__is_member=True)
-    return qs.filter(unit=unit) if unit is not None else qs
-
-
-def _covered(year: int, selection: Selection | None) -> Exists:
-    """A clause is covered in a year when a task of that year rests on it, or when
-    a task resting on it received a progress report during that year."""
-    through = Task.duties.through
-    year_q = (selection or Selection()).year_q(year, prefix="task__")
-    by_task = through.objects.filter(dutyclause=OuterRef("pk")).filter(year_q)
-    by_report = ProgressReport.objects.filter(
-        task__duties=OuterRef("pk"), created_at__year=year
-    )
-    return Exists(by_task) | Exists(by_report)
-
-
-@dataclass
-class Coverage:
-    year: int
-    total: int
-    uncovered: list[DutyClause]
-    per_unit: list[dict]
-
-    @property
-    def uncovered_count(self) -> int:
-        return len(self.uncovered)
-
-
-def duty_task_counts(clauses: list[DutyClause], year: int) -> dict[int, int]:
-    """How many tasks of ``year`` rest on each of ``clauses`` (one query)."""
-    through = Task.duties.through
-    return dict(
-        through.objects.filter(dutyclause__in=[c.pk for c in clauses])
-        .filter(Selection().year_q(year, prefix="task__"))
-        .values("dutyclause")
-        .annotate(n=Count("task", distinct=True))
-        .order_by()
-        .values_list("dutyclause", "n")
-    )
 
 
 def duty_task_column(user, clauses: list[DutyClause]) -> ClauseColumn | None:
@@ -574,42 +533,8 @@ def duty_task_column(user, clauses: list[DutyClause]) -> ClauseColumn | None:
             pk: Cell(
                 n, f"{base}?{urlencode({'year': year, 'figure': 'led', 'duty': pk})}"
             )
-            for pk, n in duty_task_counts(clauses, year).items()
+            for pk, n in coverage.duty_task_counts(clauses, year).items()
         },
-    )
-
-
-def duty_coverage(
-    year: int, unit: Unit | None = None, selection: Selection | None = None
-) -> Coverage:
-    """Duty clauses with no task and no report in the year, listed and counted per
-    unit. One query: clauses are founding data (a few dozen), so they are read
-    with their covered flag and counted per unit here."""
-    clauses = list(
-        _clauses(unit)
-        .annotate(covered=_covered(year, selection))
-        .select_related("unit")
-        .order_by("unit__order", "unit", "number")
-    )
-    per_unit: dict[int, dict] = {}
-    for clause in clauses:
-        entry = per_unit.setdefault(
-            clause.unit_id,
-            {
-                "unit": clause.unit_id,
-                "unit__name": clause.unit.name,
-                "unit__code": clause.unit.code,
-                "total": 0,
-                "uncovered": 0,
-            },
-        )
-        entry["total"] += 1
-        entry["uncovered"] += 0 if clause.covered else 1
-    return Coverage(
-        year=year,
-        total=len(clauses),
-        uncovered=[c for c in clauses if not c.covered],
-        per_unit=list(per_unit.values()),
     )
 
 
@@ -653,7 +578,9 @@ def dashboard(
         "upcoming_url": upcoming_ledger_url(selection, day),
         "meetings": upcoming_meetings(),
         "plenary": plenary_status(selection.year or day.year),
-        "coverage": duty_coverage(selection.coverage_year, selection.unit, selection),
+        "coverage": coverage.duty_coverage(
+            selection.coverage_year, selection.unit, selection
+        ),
         "charts": chart_data(rows, totals),
         "list_limit": LIST_LIMIT,
         "upcoming_days": UPCOMING_DAYS,
@@ -687,7 +614,7 @@ def scorecard(unit: Unit, day: date | None = None) -> dict[str, Any]:
         "selection": selection,
         "row": unit_figures(base, [unit], day)[0],
         "totals": total_figures(base.for_unit(unit), day),
-        "coverage": duty_coverage(selection.coverage_year, unit, selection),
+        "coverage": coverage.duty_coverage(selection.coverage_year, unit, selection),
         **figure_urls(selection),
     }
 

@@ -7,7 +7,7 @@ from unittest import mock
 
 from django.urls import reverse
 
-from oversight import dashboard
+from oversight import coverage, dashboard
 from tasks.models import Task
 from tests.base import PortalTestCase
 from tests.oversight import factories
@@ -146,12 +146,12 @@ class FigureTests(PortalTestCase):
         self.assertFalse(dashboard.plenary_status(2024).ok)
 
     def test_duty_coverage(self) -> None:
-        coverage = dashboard.duty_coverage(2025, self.unit_a)
-        a_row = coverage.per_unit[0]
+        result = coverage.duty_coverage(2025, self.unit_a)
+        a_row = result.per_unit[0]
         self.assertEqual((a_row["total"], a_row["uncovered"]), (3, 1))
         # Clause 1 has a 2025 task, clause 2 a 2025 report on a 2024 task.
-        self.assertEqual([c.number for c in coverage.uncovered], [3])
-        everyone = dashboard.duty_coverage(2025)
+        self.assertEqual([c.number for c in result.uncovered], [3])
+        everyone = coverage.duty_coverage(2025)
         self.assertEqual(everyone.uncovered_count, everyone.total - 2)
 
 

@@ -434,7 +434,7 @@ class DutyTasksTests(PortalTestCase):
         self.addCleanup(patcher.stop)
 
     def test_counts_by_source_year(self) -> None:
-        from oversight.dashboard import duty_task_counts
+        from oversight.coverage import duty_task_counts
 
         self.assertEqual(duty_task_counts([self.a1, self.a2], 2025), {self.a1.pk: 1})
         self.assertEqual(duty_task_counts([self.a1, self.a2], 2024), {self.a2.pk: 1})
