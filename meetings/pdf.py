@@ -16,6 +16,7 @@ from jinwei_ip.lib.numerals import chinese_numeral
 from jinwei_ip.lib.pdf import mark_font_size, official_date, render_pdf
 from members.models import Unit
 
+from . import hooks
 from .models import Attendance, Meeting, Minutes, SuggestedUnit
 
 
@@ -143,6 +144,8 @@ def minutes_context(minutes: Minutes) -> dict:
         "printed_label": _("%(date)s印发") % {"date": official_date(day)},
         "decisions": decisions,
         "decisions_intro": _("会议议定以下事项："),
+        # What other apps print after the decided matters (hooks.minutes_sections).
+        "sections": [s for section in hooks.minutes_sections for s in section(minutes)],
         "name_lists": name_lists(minutes, facts),
         "distribution": facts["distribution"],
         "correction_note": correction_note,

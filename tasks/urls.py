@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views, views_ledger
+from . import views, views_followup, views_ledger
 
 app_name = "tasks"
 
@@ -47,6 +47,7 @@ urlpatterns = [
         views.plan_import_confirm,
         name="plan_import_confirm",
     ),
+    path("follow-up/<int:meeting_pk>/", views_followup.follow_up, name="follow_up"),
     path("workdays/", views.workday_list, name="workdays"),
     path("workdays/<int:pk>/delete/", views.workday_delete, name="workday_delete"),
 ]
