@@ -25,6 +25,11 @@ urlpatterns = [
         views.task_create_from_decision,
         name="create_from_decision",
     ),
+    path(
+        "from-minutes/<int:minutes_pk>/",
+        views.tasks_create_from_minutes,
+        name="create_from_minutes",
+    ),
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
     path(
         "extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"
