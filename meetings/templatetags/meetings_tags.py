@@ -116,21 +116,6 @@ def minutes_badge(minutes: Minutes) -> str:
     )
 
 
-@register.simple_tag(takes_context=True)
-def minutes_awaiting_me(context, limit: int = 10) -> list[Minutes]:
-    """``{% minutes_awaiting_me as waiting %}``: submitted minutes the signed-in
-    leader may approve (the convener: 组长, or 副组长 for a delegated meeting)."""
-    user = context["request"].user
-    if not (user.is_authenticated and user.is_leader):
-        return []
-    submitted = (
-        Minutes.objects.filter(status=Minutes.Status.SUBMITTED)
-        .select_related("meeting")
-        .order_by("submitted_at", "pk")
-    )
-    return [m for m in submitted if m.may_be_approved_by(user)][:limit]
-
-
 @register.filter
 def withdrawable_by(topic: Topic, user) -> bool:
     """``{% if topic|withdrawable_by:request.user %}``: show 撤回."""
