@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "members.context_processors.portal",
             ],
+            "libraries": {"official": "jinwei_ip.lib.official_tags"},
         },
     },
 ]
