@@ -317,6 +317,15 @@ class AttendanceRowForm(forms.Form):
             f.widget.attrs["class"] = (
                 f"{f.widget.attrs.get('class', '')} {small}".strip()
             )
+        # The table's cells have no <label>: each field names its column and row
+        # ("人员 第3行"); the empty form's __num__ is renumbered by meetings.js.
+        index = (self.prefix or "").rpartition("-")[2]
+        row = str(int(index) + 1) if index.isdigit() else "__num__"
+        for f in self.fields.values():
+            f.widget.attrs["aria-label"] = _("%(field)s 第%(row)s行") % {
+                "field": f.label,
+                "row": row,
+            }
 
     def has_changed(self) -> bool:
         # A row naming a person is always a row to save and check, even when it is
@@ -336,6 +345,13 @@ class AttendanceRowForm(forms.Form):
 
 class BaseAttendanceFormSet(forms.BaseFormSet):
     """Errors name the row: "第3行（蒋平）：…", and nothing is saved unless all rows are right."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = _("删除")
+        form.fields["DELETE"].widget.attrs["aria-label"] = _(
+            "%(field)s 第%(row)s行"
+        ) % {"field": _("删除"), "row": "__num__" if index is None else index + 1}
 
     def row_label(self, index: int, form: forms.Form) -> str:
         person = getattr(form, "cleaned_data", {}).get("person")
@@ -411,8 +427,6 @@ def attendance_formset(meeting: Meeting, data=None) -> BaseAttendanceFormSet:
         prefix="att",
         form_kwargs={"choices": choices, "by_pk": by_pk},
     )
-    for form in formset:
-        form.fields["DELETE"].label = _("删除")
     return formset
 
 
