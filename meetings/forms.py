@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
@@ -113,9 +115,15 @@ class MeetingForm(PortalForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # Shown only when the year already has a plenary (see clean()).
+    second_plenary = forms.BooleanField(
+        label=_("确认本年度再召开一次全体会议"), required=False
+    )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, meeting: Meeting | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.other_plenary: Meeting | None = None
         self.fields["host"].queryset = people()
         self.fields["recorder"].queryset = people()
         self.fields["units"].queryset = member_units()
@@ -152,7 +160,32 @@ class MeetingForm(PortalForm):
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("结束时间须晚于开始时间。"))
+        if data.get("kind") == Meeting.Kind.PLENARY and starts:
+            self._check_second_plenary(timezone.localtime(starts).year)
         return data
+
+    def _check_second_plenary(self, year: int) -> None:
+        """The rule is one plenary a year ("原则上每年召开一次"): planning another in
+        a year that has one asks the office to confirm it knowingly."""
+        others = Meeting.objects.plenaries().in_year(year).order_by("starts_at")
+        if self.meeting is not None:
+            others = others.exclude(pk=self.meeting.pk)
+        self.other_plenary = others.first()
+        if self.other_plenary and not self.cleaned_data.get("second_plenary"):
+            self.add_error(
+                "second_plenary",
+                _(
+                    "%(year)d年度已有全体会议“%(title)s”（%(date)s）。工作规则规定"
+                    "全体会议原则上每年召开一次；确需再召开一次，请勾选确认后保存。"
+                )
+                % {
+                    "year": year,
+                    "title": self.other_plenary.title,
+                    "date": timezone.localtime(self.other_plenary.starts_at).strftime(
+                        "%Y-%m-%d"
+                    ),
+                },
+            )
 
     def meeting_data(self) -> MeetingData:
         d = self.cleaned_data
@@ -458,14 +491,35 @@ def attendance_initial(meeting: Meeting) -> list[dict]:
 # --- minutes: narrative and the numbered decided matters ------------------------------
 
 
+# "会议议定以下事项：" / "会议议定如下事项：" / "会议议定：" typed as the text's last line.
+LEAD_IN = re.compile(r"(?:会议)?(?:研究)?议定了?(?:(?:以下|如下)事项[：:]?|[：:])\s*$")
+
+
 class MinutesForm(PortalForm):
     title = forms.CharField(label=_("纪要标题"), max_length=200)
     narrative = forms.CharField(
         label=_("纪要正文"),
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=_("会议概况与主要精神；空一行另起一段。议定事项在下方逐项填写。"),
+        help_text=_(
+            "会议概况与主要精神；空一行另起一段。议定事项在下方逐项填写，"
+            "纪要在议定事项前自动加上“会议议定以下事项：”，正文不必再写。"
+        ),
     )
     edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_narrative(self) -> str:
+        """The minutes print "会议议定以下事项：" before the decided matters
+        themselves; typed again at the end of the text it would print twice."""
+        text = self.cleaned_data["narrative"].rstrip()
+        if LEAD_IN.search(text):
+            raise ValidationError(
+                _(
+                    "正文末尾的“%(phrase)s”请删去：纪要在议定事项前会自动加上"
+                    "“会议议定以下事项：”，写在正文里会印两遍。"
+                ),
+                params={"phrase": LEAD_IN.search(text).group(0)},
+            )
+        return text
 
 
 class DecisionForm(forms.Form):
