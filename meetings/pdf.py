@@ -160,5 +160,14 @@ def minutes_pdf(minutes: Minutes) -> bytes:
 
 
 def minutes_filename(minutes: Minutes) -> str:
-    label = minutes.issue_label or _("第%(v)d版草稿") % {"v": minutes.version}
-    return f"{minutes.meeting.code}{minutes.title}{label}.pdf".replace("/", "-")
+    """The name an archivist files it under: issue number, a space, the title
+    (〔2026〕第3期 金台区…纪要.pdf); a later version says which, a draft says so."""
+    if minutes.issue_label:
+        name = f"{minutes.issue_label} {minutes.title}"
+        if minutes.version > 1:
+            name += _("（第%(v)d版）") % {"v": minutes.version}
+    else:
+        name = minutes.title + _("（第%(v)d版草稿）") % {"v": minutes.version}
+    return (
+        "".join("-" if c in '/\\:*?"<>|' or ord(c) < 32 else c for c in name) + ".pdf"
+    )

@@ -658,6 +658,8 @@ def minutes_approve(*, minutes: Minutes, by: User) -> Minutes:
     minutes.approved_by = by
     minutes.approved_at = timezone.now()
     minutes.return_reason = ""
+    minutes.returned_by = None
+    minutes.returned_at = None
     _reason(minutes, _("审批同意"))
     minutes.save()
     _approval_settled(minutes)
@@ -681,6 +683,8 @@ def minutes_return(*, minutes: Minutes, by: User, reason: str) -> Minutes:
         raise ValidationError({"reason": _("请写明退回理由。")})
     minutes.status = Minutes.Status.DRAFT
     minutes.return_reason = reason.strip()
+    minutes.returned_by = by
+    minutes.returned_at = timezone.now()
     minutes.submitted_at = None
     minutes.edit_version += 1
     _reason(minutes, _("退回修改：%(reason)s") % {"reason": reason.strip()})

@@ -175,6 +175,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "tasks": page.object_list,
             "today": timezone.localdate(),
+            # A filter beyond the search box is set: its fields stay open on a phone.
+            "filters_active": any(
+                request.GET.get(name) for name in form.fields if name != "q"
+            ),
         },
     )
 

@@ -64,14 +64,15 @@ def home_meetings(context, limit: int = 5) -> dict:
     minutes = list(
         Minutes.objects.visible_to(user)
         .issued()
-        .select_related("meeting")
+        # superseded_by: a version replaced by an issued correction is marked.
+        .select_related("meeting", "superseded_by")
         .order_by("-issued_at")[:limit]
     )
     pending = []
     if user.sees_everything:
         pending = list(
             Minutes.objects.exclude(status=Minutes.Status.ISSUED)
-            .select_related("meeting")
+            .select_related("meeting", "returned_by")
             .order_by("-meeting__starts_at")[:limit]
         )
     return {
@@ -102,6 +103,10 @@ def meeting_badge(meeting: Meeting) -> str:
 
 @register.simple_tag
 def minutes_badge(minutes: Minutes) -> str:
+    if minutes.is_draft and minutes.return_reason:
+        return format_html(
+            '<span class="badge badge-status text-bg-danger">{}</span>', _("已退回")
+        )
     if minutes.is_frozen and minutes.is_replaced:
         # Issued, then replaced by an issued correction: not the version in force.
         return format_html(
