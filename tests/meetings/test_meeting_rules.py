@@ -107,5 +107,5 @@ class DecisionWithTaskTests(PortalTestCase):
         html = page.content.decode()
         convert = reverse("tasks:create_from_decision", args=[done.pk])
         self.assertIn(f'<a class="ms-1" href="{convert}">再增加一项任务</a>', html)
-        self.assertEqual(html.count("转为任务</a>"), 1)
+        self.assertEqual(html.count("</i> 转为任务</a>"), 1)
         self.assertIn(reverse("tasks:create_from_decision", args=[open_.pk]), html)
