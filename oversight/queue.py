@@ -1,17 +1,15 @@
 """One queue of everything waiting for a leader or the office, oldest first:
 minutes to approve (leaders: those they may approve) or to issue or revise (the
-office), extensions to decide, closures to verify. Each app that adds work to it
-(the annual round, campaigns) registers a source in ``sources``."""
+office), extensions to decide, closures to verify. Oversight sits right of every
+app, so it asks each of them directly."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from jinwei_ip.lib.hooks import Hook
 from meetings.models import Minutes
 from members.models import User
 from tasks.models import Extension, Task
@@ -24,11 +22,6 @@ class Item:
     url: str
     since: datetime | None  # waiting since (the list is oldest first)
     by: str = ""  # who asked: a unit, a drafter
-
-
-# (user) → items; registered by apps to the left of oversight that have work
-# waiting for leaders or the office.
-sources: Hook[Callable[[User], list[Item]]] = Hook("oversight.queue.sources")
 
 
 def _minutes(user: User) -> list[Item]:
@@ -110,8 +103,6 @@ def _tasks(user: User) -> list[Item]:
 def queue_for(user: User) -> list[Item]:
     """Everything waiting for ``user``, oldest first (undated last)."""
     items = _minutes(user) + _tasks(user)
-    for source in sources:
-        items.extend(source(user))
     return sorted(
         items, key=lambda i: (i.since is None, i.since or datetime.min, i.title)
     )
