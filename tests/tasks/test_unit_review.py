@@ -306,33 +306,6 @@ class PendingExtensionNoteTests(PortalTestCase):
         self.assertContains(page, "审批延期申请（申请延至")
 
 
-class NotificationPageTests(PortalTestCase):
-    def test_marking_one_read_stays_on_its_page(self):
-        from notices.models import Notification
-        from tasks.views import PER_PAGE
-
-        notes = Notification.objects.bulk_create(
-            [
-                Notification(recipient=self.liaison_a, text=f"通知{i}", url="/tasks/")
-                for i in range(PER_PAGE + 5)
-            ]
-        )
-        page2 = self.get_as(self.liaison_a, reverse("notices:list") + "?page=2")
-        self.assertContains(page2, '<input type="hidden" name="page" value="2">')
-        note = page2.context["page"].object_list[0]
-        response = self.client.post(
-            reverse("notices:read", args=[note.pk]), {"page": "2"}
-        )
-        self.assertRedirects(response, reverse("notices:list") + "?page=2")
-        note.refresh_from_db()
-        self.assertIsNotNone(note.read_at)
-        response = self.client.post(
-            reverse("notices:read", args=[notes[0].pk]),
-            {"page": "../x"},
-        )
-        self.assertRedirects(response, reverse("notices:list"))
-
-
 class PlanCodeTests(PortalTestCase):
     def test_a_task_assigned_after_an_import_takes_the_next_free_number(self):
         from .factories import work_plan
