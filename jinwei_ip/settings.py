@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "members.context_processors.portal",
             ],
+            "libraries": {"official": "jinwei_ip.lib.official_tags"},
         },
     },
 ]
@@ -292,8 +293,11 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
+    "filters": {"skip_forbidden": {"()": "jinwei_ip.lib.logfilters.SkipForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
+        # A 403 is one audit line (jinwei_ip.audit), not a traceback.
+        "django.request": {"level": "WARNING", "filters": ["skip_forbidden"]},
         "jinwei_ip.audit": {
             "handlers": ["console"],
             "level": "INFO",

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from jinwei_ip.lib.numbering import assign_document_number
 from members.grants import set_unit_grants
 from members.models import LeadingGroup, Person, Unit, User
-from notices.services import notify, office_people, unit_people
+from notices.services import notices_settled, notify, office_people, unit_people
 
 from .access import VIEW_MEETING, VIEW_MINUTES
 from .hooks import correction_followers
@@ -637,6 +637,16 @@ def _approvers(minutes: Minutes) -> list[User]:
     ]
 
 
+def _approval_settled(minutes: Minutes) -> None:
+    """Every leader was asked (纪要待您审批); once one has decided, the request is
+    no longer pending in the others' notices."""
+    notices_settled(
+        minutes.get_absolute_url(),
+        when=timezone.now(),
+        recipients=User.objects.filter(role=User.Role.LEADER),
+    )
+
+
 @transaction.atomic
 def minutes_approve(*, minutes: Minutes, by: User) -> Minutes:
     minutes = _locked_minutes(
@@ -648,8 +658,11 @@ def minutes_approve(*, minutes: Minutes, by: User) -> Minutes:
     minutes.approved_by = by
     minutes.approved_at = timezone.now()
     minutes.return_reason = ""
+    minutes.returned_by = None
+    minutes.returned_at = None
     _reason(minutes, _("审批同意"))
     minutes.save()
+    _approval_settled(minutes)
     notify(
         office_people(),
         text=_("纪要已审批同意，请编号印发：%(title)s（审批人：%(by)s）")
@@ -670,10 +683,13 @@ def minutes_return(*, minutes: Minutes, by: User, reason: str) -> Minutes:
         raise ValidationError({"reason": _("请写明退回理由。")})
     minutes.status = Minutes.Status.DRAFT
     minutes.return_reason = reason.strip()
+    minutes.returned_by = by
+    minutes.returned_at = timezone.now()
     minutes.submitted_at = None
     minutes.edit_version += 1
     _reason(minutes, _("退回修改：%(reason)s") % {"reason": reason.strip()})
     minutes.save()
+    _approval_settled(minutes)
     notify(
         office_people(),
         text=_("纪要被退回修改：%(title)s。退回理由：%(reason)s")

@@ -116,6 +116,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(
         request.POST or None,
         initial={"kind": kind} if kind in Meeting.Kind.values else None,
+        meeting=None,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -136,7 +137,11 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for(request.user, pk, office=True)
-    form = MeetingForm(request.POST or None, initial=MeetingForm.initial_for(meeting))
+    form = MeetingForm(
+        request.POST or None,
+        initial=MeetingForm.initial_for(meeting),
+        meeting=meeting,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_update(

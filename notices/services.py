@@ -84,9 +84,11 @@ def notify_units(
     )
 
 
-def notices_settled(url: str, *, when) -> int:
-    """Mark every unread notification pointing at ``url`` read: what they asked
-    someone to act on has been acted on (one approver decided for all)."""
-    return Notification.objects.filter(url=url, read_at__isnull=True).update(
-        read_at=when
-    )
+def notices_settled(url: str, *, when, recipients: Iterable[User] | None = None) -> int:
+    """Mark every unread notification pointing at ``url`` read (only those of
+    ``recipients`` when given): what they asked someone to act on has been acted
+    on (one approver decided for all), so it no longer shows as pending."""
+    notices = Notification.objects.filter(url=url, read_at__isnull=True)
+    if recipients is not None:
+        notices = notices.filter(recipient__in=list(recipients))
+    return notices.update(read_at=when)

@@ -12,9 +12,11 @@ class TasksConfig(AppConfig):
         from meetings import hooks
         from notices.digest import providers
 
+        from .followups import minutes_section
         from .from_meetings import attach_visible_tasks, tasks_follow_correction
         from .reminders import task_digest
 
         providers.register(task_digest)
         hooks.decision_details.register(attach_visible_tasks)
         hooks.correction_followers.register(tasks_follow_correction)
+        hooks.minutes_sections.register(minutes_section)

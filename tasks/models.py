@@ -522,6 +522,7 @@ class TaskEvent(models.Model):
         WAIVED = "waived", _("免于配合单位报送")
         CLOSED = "closed", _("销号")
         EDITED = "edited", _("修改")
+        FOLLOWED_UP = "followed_up", _("会议督办")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("事项"), max_length=30, choices=Kind.choices)
@@ -572,3 +573,59 @@ class WorkdayOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {'工作日' if self.is_workday else '休息日'}"
+
+
+class FollowUp(models.Model):
+    """A meeting's disposition of an earlier meeting's open decided matter
+    (前次会议议定事项落实情况): keep supervising it, agree to close it, move its
+    deadline, or put it to the plenary. Recorded by the office for the meeting and
+    printed as a section of that meeting's minutes."""
+
+    class Disposition(models.TextChoices):
+        CONTINUE = "continue", _("继续督办")
+        CLOSE = "close", _("同意销号")
+        RESCHEDULE = "reschedule", _("调整时限")
+        REFER = "refer", _("提请全体会议研究")
+
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        verbose_name=_("会议"),
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+    )
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("任务"),
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+    )
+    disposition = models.CharField(
+        _("处理意见"), max_length=20, choices=Disposition.choices
+    )
+    new_due_on = models.DateField(_("调整后的时限"), null=True, blank=True)
+    due_before = models.DateField(_("原时限"))
+    note = models.TextField(_("说明"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["task__code"]
+        verbose_name = _("前次会议议定事项处理意见")
+        verbose_name_plural = _("前次会议议定事项处理意见")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "task"], name="follow_up_once_per_meeting"
+            ),
+            models.CheckConstraint(
+                condition=~Q(disposition="reschedule") | Q(new_due_on__isnull=False),
+                name="follow_up_reschedule_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} {self.get_disposition_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tasks:follow_up", args=[self.meeting_id])

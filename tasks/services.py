@@ -616,6 +616,8 @@ def task_close(*, task: Task, by: User, note: str = "") -> Task:
     task.last_activity_at = now
     _save(task, by, _("销号"))
     _event(task, TaskEvent.Kind.CLOSED, by, note=note.strip())
+    # The office was asked to verify the closure: no longer pending for any of it.
+    notices_settled(task.get_absolute_url(), when=now, recipients=office_people())
     notify_unit(
         task,
         [task.lead_unit, *task.co_units.all()],

@@ -21,11 +21,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jinwei_ip.lib.audit import export_event
 from jinwei_ip.lib.ratelimit import limited
-from meetings.models import Decision
+from meetings.models import Decision, Minutes
 from members.access import require_office, require_overseer
 from members.models import LeadingGroup, Unit, User
 
-from . import plans, services
+from . import from_minutes, plans, services
 from .access import (
     LEAD,
     REPORT,
@@ -175,6 +175,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "tasks": page.object_list,
             "today": timezone.localdate(),
+            # A filter beyond the search box is set: its fields stay open on a phone.
+            "filters_active": any(
+                request.GET.get(name) for name in form.fields if name != "q"
+            ),
         },
     )
 
@@ -362,6 +366,47 @@ def task_create_from_decision(request: HttpRequest, decision_pk: int) -> HttpRes
         "co_units": suggested[1:],
     }
     return _assign_page(request, decision=decision, initial=initial)
+
+
+def tasks_create_from_minutes(request: HttpRequest, minutes_pk: int) -> HttpResponse:
+    """All decided matters of issued minutes to tasks from one page."""
+    require_office(request.user)
+    minutes = get_object_or_404(
+        Minutes.objects.select_related("meeting"), pk=minutes_pk
+    )
+    if not minutes.is_current:
+        messages.error(
+            request,
+            _("只有现行有效的已印发纪要，其议定事项才能转为督办任务。"),
+        )
+        return redirect(minutes)
+    rows = from_minutes.matter_rows(minutes, request.POST or None)
+    if request.method == "POST":
+        forms_ok = all(form.is_valid() for _d, _t, form in rows)
+        ticked = forms_ok and any(f.cleaned_data["include"] for _d, _t, f in rows)
+        if forms_ok and not ticked:
+            messages.error(request, _("请至少勾选一项要转为任务的议定事项。"))
+        elif forms_ok:
+            try:
+                tasks = from_minutes.matters_convert(rows=rows, by=request.user)
+            except ValidationError as error:
+                messages.error(request, "；".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _("已交办 %(n)d 项任务（%(codes)s），并通知了承办单位。")
+                    % {"n": len(tasks), "codes": "、".join(t.code for t in tasks)},
+                )
+                return redirect(minutes)
+        else:
+            messages.error(
+                request, _("有议定事项填写有误，请按提示修改；尚未交办任何任务。")
+            )
+    return render(
+        request,
+        "tasks/from_minutes.html",
+        {"minutes": minutes, "meeting": minutes.meeting, "rows": rows},
+    )
 
 
 def task_create_for_plan(request: HttpRequest, pk: int) -> HttpResponse:
