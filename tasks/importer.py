@@ -4,7 +4,7 @@ Why a dedicated importer instead of django-import-export's Resource: a plan row 
 not one model row. It resolves unit names through aliases and the ways plans
 write them (“区市场监管局、市公安局金台分局”: first unit leads; “区市场监管局牵头，
 各成员单位配合”), becomes a Task with co-units, duty clauses and object permissions
-(written as ``services.task_assign`` would, in bulk: ``services.work_plan_import``),
+(written as ``services.task_assign`` would, in bulk: ``plans.work_plan_import``),
 and must report errors by row *and column* in Chinese before anything is written.
 Resource's row model (one instance per row, ``save()`` per instance, English error
 strings, no hook for a guarded zip check before openpyxl opens the file) would have
@@ -20,7 +20,7 @@ headings from tasks and checks every row.
 
 Flow: ``parse_work_plan(bytes, year, name)`` → ``ParseResult`` (rows as plain
 JSON-able dicts + errors + how the file was read). The preview page shows it and
-keeps the rows in the session; confirming calls ``services.work_plan_import`` in
+keeps the rows in the session; confirming calls ``plans.work_plan_import`` in
 one transaction.
 """
 
