@@ -9,8 +9,8 @@ the services check the state rules (a frozen minutes stays frozen whoever asks).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from django.conf import settings
@@ -95,6 +95,13 @@ class MeetingData:
     partial_reason: str = ""
 
 
+def meeting_data_from(values: Mapping) -> MeetingData:
+    """A ``MeetingData`` from a form's cleaned data (the page's or the admin's)."""
+    data = MeetingData(**{f.name: values[f.name] for f in fields(MeetingData)})
+    data.units = list(data.units or [])
+    return data
+
+
 def _validate_meeting(data: MeetingData) -> None:
     errors: dict[str, str] = {}
     if data.convener == Meeting.Convener.DEPUTY and not data.delegation_note.strip():
@@ -155,11 +162,11 @@ def meeting_create(
     return meeting
 
 
-@transaction.atomic
-def meeting_update(*, meeting: Meeting, data: MeetingData, by: User) -> Meeting:
-    """Change a meeting. Its kind and year (hence its code) are fixed once minutes exist."""
+def meeting_update_check(meeting: Meeting, data: MeetingData) -> bool:
+    """Raise ``ValidationError`` if ``meeting`` may not be changed to ``data``;
+    else say whether the change renumbers it. The meeting page's form and the
+    admin's change form ask this before ``meeting_update`` saves."""
     _validate_meeting(data)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("已取消的会议不能修改。"))
     year = timezone.localtime(data.starts_at).year
@@ -172,6 +179,15 @@ def meeting_update(*, meeting: Meeting, data: MeetingData, by: User) -> Meeting:
                 )
             }
         )
+    return renumber
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, data: MeetingData, by: User) -> Meeting:
+    """Change a meeting. Its kind and year (hence its code) are fixed once minutes exist."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    renumber = meeting_update_check(meeting, data)
+    year = timezone.localtime(data.starts_at).year
     _apply(meeting, data)
     if renumber:
         meeting.year = year
