@@ -25,7 +25,7 @@ from meetings.models import Decision
 from members.access import require_office, require_overseer
 from members.models import LeadingGroup, Unit, User
 
-from . import services
+from . import refusals, services
 from .access import (
     LEAD,
     REPORT,
@@ -35,7 +35,6 @@ from .access import (
     get_task_for,
     get_task_for_approver,
     get_task_for_office,
-    may,
     task_actions,
 )
 from .dashboard import source_year_q
@@ -243,17 +242,39 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     extensions = list(
         task.extensions.select_related("unit", "requested_by", "decided_by")
     )
-    actions = task_actions(request.user, task)
+    user = request.user
+    refusals.preload(task, co_links=co_links, reports=reports, extensions=extensions)
+    actions = task_actions(user, task)
     pending = next(
         (e for e in extensions if e.status == Extension.Status.PENDING), None
     )
-    actions["decide_pending"] = bool(pending and actions["decide_extension"])
-    # Co-units still to report: said beside the closure button instead of after
-    # the lead has typed its closure note and been refused.
+    if pending is not None:
+        pending.task = task
+    actions["decide_pending"] = bool(
+        pending and refusals.extension_decide_refusal(user, pending) is None
+    )
+    for report in reports:
+        report.task = task
+        report.may_edit = refusals.report_edit_refusal(user, report) is None
+    for link in co_links:
+        link.may_waive = refusals.waive_refusal(user, task, link.unit) is None
+    # Why the lead may not ask for closure yet, said beside where the button would
+    # be instead of after the lead has typed its closure note and been refused.
+    waiting_for_closure = (
+        actions["is_lead"]
+        and task.status in refusals.LEAD_WORKABLE
+        and not actions["closure"]
+    )
+    actions["closure_later"] = waiting_for_closure and task.progress < 100
     closure_waiting = (
-        services.closure_missing_co_units(co_links, set(latest_by_unit))
-        if actions["closure"]
+        refusals.closure_missing_co_units(task)
+        if waiting_for_closure and task.progress == 100
         else []
+    )
+    actions["extension_waiting"] = bool(
+        pending
+        and refusals.extension_refusal(user, task)
+        == refusals.extension_pending_message()
     )
     actions["nothing"] = not any(
         actions[name]
@@ -267,7 +288,6 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decide_pending",
         )
     )
-    user = request.user
     return render(
         request,
         "tasks/task_detail.html",
@@ -277,15 +297,6 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "co_links": co_links,
             "lead_reports": lead_reports,
             "co_reports": co_reports,
-            "my_unit_id": user.unit_id if user.is_unit_member else None,
-            "my_co_link": next(
-                (
-                    link
-                    for link in co_links
-                    if user.is_unit_member and link.unit_id == user.unit_id
-                ),
-                None,
-            ),
             "extensions": extensions,
             "closure_waiting": closure_waiting,
             "pending_extension": pending,
@@ -475,13 +486,9 @@ def _run(request: HttpRequest, task: Task, action, success: str, **kwargs):
 @require_POST
 def task_sign(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk, perm=REPORT)
-    is_lead = may(request.user, LEAD, task)
-    return _run(
-        request,
-        task,
-        services.task_sign,
-        _("已签收任务。") if is_lead else _("已确认收到配合任务。"),
-    )
+    if refusals.is_lead(request.user, task):
+        return _run(request, task, services.task_sign, _("已签收任务。"))
+    return _run(request, task, services.task_acknowledge, _("已确认收到配合任务。"))
 
 
 def _report_start_percent(user: User, task: Task, is_lead: bool) -> int:
@@ -502,8 +509,8 @@ def _report_start_percent(user: User, task: Task, is_lead: bool) -> int:
 
 def task_report(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk, perm=REPORT)
-    is_lead = may(request.user, LEAD, task)
-    refusal = services.report_refusal(task, is_lead=is_lead)
+    is_lead = refusals.is_lead(request.user, task)
+    refusal = refusals.report_refusal(request.user, task)
     if refusal:
         messages.info(request, refusal)
         return redirect(task)
@@ -551,7 +558,7 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk, edit=True)
-    refusal = services.report_edit_refusal(report.task.status)
+    refusal = refusals.report_edit_refusal(request.user, report)
     if refusal:
         messages.info(request, refusal)
         return redirect(report)
@@ -606,7 +613,7 @@ def task_closure(request: HttpRequest, pk: int) -> HttpResponse:
 
 def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk, perm=LEAD)
-    refusal = services.extension_refusal(task)
+    refusal = refusals.extension_refusal(request.user, task)
     if refusal:
         messages.info(request, refusal)
         return redirect(task)
