@@ -24,11 +24,9 @@ from members.grants import set_unit_grants
 from members.models import LeadingGroup, Person, Unit, User
 from tasks.notifications import notify, office_people, unit_people
 
+from .access import VIEW_MEETING, VIEW_MINUTES
 from .models import Attendance, Decision, Meeting, Minutes, Topic
 from .pdf import document_facts
-
-VIEW_MEETING = "meetings.view_meeting"
-VIEW_MINUTES = "meetings.read_minutes"
 
 
 class StaleEdit(Exception):
@@ -282,10 +280,10 @@ def topic_raise(
 def topic_withdraw(*, topic: Topic, by: User) -> Topic:
     """The raising unit takes back its topic before it is on an agenda."""
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    if not topic.is_raised_by(by):
+        raise PermissionDenied(_("只有提出单位可以撤回议题。"))
     if not topic.can_be_withdrawn():
         raise ValidationError(_("议题已列入会议议程或已处理，不能撤回。"))
-    if not (by.is_unit_member and by.unit_id == topic.raised_by_unit_id):
-        raise PermissionDenied(_("只有提出单位可以撤回议题。"))
     topic.status = Topic.Status.WITHDRAWN
     _reason(topic, _("提出单位撤回议题"))
     topic.save()

@@ -85,11 +85,15 @@ def get_evidence_for(user: User, pk: int) -> Evidence:
     return evidence
 
 
-def get_plan_for(user: User, pk: int) -> WorkPlan:
-    """Work plans are the office's and the leaders' pages; units see their tasks."""
+def get_plan_for(user: User, pk: int, *, office: bool = False) -> WorkPlan:
+    """Work plans are the office's and the leaders' pages; units see their tasks
+    (404). With ``office``, only office staff may act (leaders get 403)."""
     if not (user.is_authenticated and user.sees_everything):
         raise Http404
-    return get_object_or_404(WorkPlan, pk=pk)
+    plan = get_object_or_404(WorkPlan, pk=pk)
+    if office and not user.is_office:
+        raise PermissionDenied
+    return plan
 
 
 def may(user: User, perm: str, task: Task) -> bool:

@@ -386,8 +386,7 @@ def task_create_from_decision(request: HttpRequest, decision_pk: int) -> HttpRes
 
 
 def task_create_for_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    require_office(request.user)
-    plan = get_object_or_404(WorkPlan, pk=pk)
+    plan = get_plan_for(request.user, pk, office=True)
     return _assign_page(request, plan=plan, initial={"due": date(plan.year, 12, 31)})
 
 
@@ -806,8 +805,7 @@ def _natural_key(code: str) -> list[tuple[int, int | str]]:
 @limited("import", methods=("POST",))
 def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload → preview (nothing written; rows kept in the session) → confirm."""
-    require_office(request.user)
-    plan = get_object_or_404(WorkPlan, pk=pk)
+    plan = get_plan_for(request.user, pk, office=True)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     duplicates: list[str] = []
@@ -857,8 +855,7 @@ def plan_import_template(request: HttpRequest) -> HttpResponse:
 @require_POST
 @limited("import")
 def plan_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    require_office(request.user)
-    plan = get_object_or_404(WorkPlan, pk=pk)
+    plan = get_plan_for(request.user, pk, office=True)
     pending = request.session.get(IMPORT_SESSION_KEY)
     if not pending or pending.get("plan") != plan.pk:
         messages.error(request, _("没有待确认的导入，请重新上传文件。"))
