@@ -20,6 +20,7 @@ from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from jinwei_ip.lib.forms import StaleEdit
 from members.grants import set_unit_grants
 from members.models import LeadingGroup, Person, Unit, User
 from tasks.notifications import notify, office_people, unit_people
@@ -27,14 +28,6 @@ from tasks.notifications import notify, office_people, unit_people
 from .access import VIEW_MEETING, VIEW_MINUTES
 from .models import Attendance, Decision, Meeting, Minutes, Topic
 from .pdf import document_facts
-
-
-class StaleEdit(Exception):
-    """Someone saved the minutes after this person opened them."""
-
-    def __init__(self, current: Minutes) -> None:
-        super().__init__("stale minutes edit")
-        self.current = current
 
 
 def _reason(obj, text: str) -> None:
@@ -600,7 +593,12 @@ def minutes_update(
             % {"status": current.get_status_display()}
         )
     if current.edit_version != edit_version:
-        raise StaleEdit(current)
+        raise StaleEdit(
+            _(
+                "保存前，纪要已被他人修改（见下方“当前已保存的内容”）。您填写的内容仍在表单中：核对后再次保存将覆盖对方的修改。"
+            ),
+            current=current,
+        )
     _validate_minutes(title, narrative, decisions)
     current.title = title.strip()
     current.narrative = narrative.strip()

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duties.models import DutyClause
+from jinwei_ip.lib.forms import StaleEdit
 from meetings.models import Decision, Meeting, Minutes
 from meetings.services import meeting_grants_sync
 from members.grants import grant_units_from_query, set_unit_grants
@@ -58,10 +59,6 @@ from .notifications import (
 LEAD_PERMS = ("tasks.view_task", "tasks.report_task", "tasks.lead_task")
 CO_PERMS = ("tasks.view_task", "tasks.report_task")
 S = Task.Status
-
-
-class StaleEdit(ValidationError):
-    """Someone else changed the object after this person opened the form."""
 
 
 def _refuse(refusal: str | None) -> None:

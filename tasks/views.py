@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jinwei_ip.lib.audit import export_event
+from jinwei_ip.lib.forms import rebind_stale
 from jinwei_ip.lib.ratelimit import limited
 from meetings.models import Decision
 from members.access import require_office, require_overseer
@@ -75,17 +76,6 @@ from .timeline import build_timeline
 
 PER_PAGE = 30
 IMPORT_SESSION_KEY = "tasks_plan_import"
-
-
-def _stale_form(form, request: HttpRequest, version: int, error, **kwargs):
-    """Re-bind the person's own input to the current version, with the message:
-    their text is kept, and a deliberate second submit may overwrite."""
-    data = request.POST.copy()
-    data["version"] = str(version)
-    fresh = form.__class__(data, **kwargs)
-    fresh.is_valid()
-    fresh.add_error(None, error)
-    return fresh
 
 
 def _url_or(obj, fallback: str) -> str:
@@ -417,7 +407,13 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.StaleEdit as error:
             stale = True
             task.refresh_from_db()
-            form = _stale_form(form, request, task.edit_version, error, task=task)
+            form = rebind_stale(
+                form.__class__,
+                request.POST,
+                version=task.edit_version,
+                error=error,
+                task=task,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -456,7 +452,9 @@ def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         except services.StaleEdit as error:
             stale = True
             task.refresh_from_db()
-            form = _stale_form(form, request, task.edit_version, error)
+            form = rebind_stale(
+                form.__class__, request.POST, version=task.edit_version, error=error
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -583,7 +581,9 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.StaleEdit as error:
             stale = True
             report.refresh_from_db()
-            form = _stale_form(form, request, report.edit_version, error)
+            form = rebind_stale(
+                form.__class__, request.POST, version=report.edit_version, error=error
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
