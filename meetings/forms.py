@@ -547,11 +547,6 @@ class BaseDecisionFormSet(forms.BaseFormSet):
         return [item for _o, _i, item in items]
 
 
-DecisionFormSet = formset_factory(
-    DecisionForm, formset=BaseDecisionFormSet, extra=0, can_order=True, can_delete=True
-)
-
-
 def decision_formset(minutes=None, data=None) -> BaseDecisionFormSet:
     initial = []
     if minutes is not None:

@@ -31,7 +31,6 @@ from jinwei_ip.lib.xlsx import UnsafeWorkbook, load_workbook_safely
 from members.models import Unit, UnitAlias, normalize_unit_name
 
 COLUMNS = ["序号", "工作任务", "牵头单位", "配合单位", "完成时限", "依据职责"]
-REQUIRED = ["工作任务", "完成时限"]
 UNIT_SPLIT = re.compile(r"[、，,；;/\s]+")
 BRACKET = re.compile(r"[（(]([^（）()]+?)(?:负责|牵头)[）)]\s*[。；;]?\s*$")
 DUTY_CODE = re.compile(r"([A-Za-z]+)-(\d+)")

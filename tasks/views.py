@@ -78,15 +78,6 @@ PER_PAGE = 30
 IMPORT_SESSION_KEY = "tasks_plan_import"
 
 
-def _url_or(obj, fallback: str) -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return obj.get_absolute_url()
-    except NoReverseMatch:  # the meetings pages may not exist yet
-        return reverse(fallback)
-
-
 def _error_text(error: ValidationError) -> str:
     return "；".join(str(m) for m in error.messages)
 
@@ -137,7 +128,7 @@ def filtered_tasks(user: User, params) -> tuple[TaskFilterForm, QuerySet[Task]]:
     elif data.get("status"):
         qs = qs.filter(status=data["status"])
     if data.get("unit"):
-        qs = qs.filter(pk__in=Task.objects.for_unit(data["unit"]).values("pk"))
+        qs = qs.for_unit(data["unit"])
     if data.get("meeting"):
         qs = qs.filter(decision__minutes__meeting=data["meeting"])
     if data.get("year"):
@@ -357,13 +348,13 @@ def task_create_from_decision(request: HttpRequest, decision_pk: int) -> HttpRes
     )
     if decision.minutes.status != decision.minutes.Status.ISSUED:
         messages.error(request, _("会议纪要印发后，议定事项才能转为督办任务。"))
-        return redirect(_url_or(decision.minutes, "tasks:list"))
+        return redirect(decision.minutes)
     if not decision.minutes.is_current:
         messages.error(
             request,
             _("该版纪要已被更正版本取代，请在现行版本中将议定事项转为督办任务。"),
         )
-        return redirect(_url_or(decision.minutes, "tasks:list"))
+        return redirect(decision.minutes)
     suggested = decision.suggested_units_in_order()
     text = decision.text.strip()
     initial = {

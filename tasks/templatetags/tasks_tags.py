@@ -113,15 +113,3 @@ def unit_inbox(context) -> dict:
         ],
         "week_end": week_end,
     }
-
-
-@register.filter
-def url_or_blank(obj) -> str:
-    """obj.get_absolute_url(), or "" while the page it names does not exist yet
-    (the meetings pages are built alongside)."""
-    from django.urls import NoReverseMatch
-
-    try:
-        return obj.get_absolute_url()
-    except NoReverseMatch:
-        return ""
