@@ -4,7 +4,7 @@ Why a dedicated importer instead of django-import-export's Resource: a plan row 
 not one model row. It resolves unit names through aliases and the bracket
 convention (“……（区市场监管局、市公安局金台分局负责）”: first unit leads, the rest
 co-operate), becomes a Task with co-units, duty clauses and object permissions
-(written as ``services.task_assign`` would, in bulk: ``services.work_plan_import``),
+(written as ``services.task_assign`` would, in bulk: ``plans.work_plan_import``),
 and must report errors by row *and column* in Chinese before anything is written.
 Resource's row model (one instance per row, ``save()`` per instance, English error
 strings, no hook for a guarded zip check before openpyxl opens the file) would have
@@ -12,7 +12,7 @@ needed overriding at every step.
 
 Flow: ``parse_work_plan(bytes, year)`` → ``ParseResult`` (rows as plain JSON-able
 dicts + errors). The preview page shows it and keeps the rows in the session;
-confirming calls ``services.work_plan_import`` in one transaction.
+confirming calls ``plans.work_plan_import`` in one transaction.
 """
 
 from __future__ import annotations
