@@ -291,7 +291,10 @@ class ImportPageTests(PortalTestCase):
 
     def test_only_office(self):
         self.assertEqual(self.get_as(self.leader, self.url).status_code, 403)
-        self.assertEqual(self.get_as(self.liaison_a, self.url).status_code, 403)
+        # a unit may not see work plans at all (as on the plan's page): 404
+        self.assertEqual(self.get_as(self.liaison_a, self.url).status_code, 404)
+        self.assertEqual(self.post_as(self.liaison_a, self.confirm).status_code, 404)
+        self.assertEqual(self.post_as(self.leader, self.confirm).status_code, 403)
         self.assertEqual(self.get_as(self.office, self.url).status_code, 200)
         self.assertEqual(self.get_as(self.office, self.confirm).status_code, 405)
 
