@@ -54,5 +54,7 @@ urlpatterns = [
     ),
     path("follow-up/<int:meeting_pk>/", views_followup.follow_up, name="follow_up"),
     path("workdays/", views_plans.workday_list, name="workdays"),
-    path("workdays/<int:pk>/delete/", views_plans.workday_delete, name="workday_delete"),
+    path(
+        "workdays/<int:pk>/delete/", views_plans.workday_delete, name="workday_delete"
+    ),
 ]
