@@ -175,28 +175,7 @@ def parse_work_plan(data: bytes, year: int) -> ParseResult:
                 # would otherwise be assigned as a task (with a past deadline)
                 result.examples.append(number)
                 continue
-            row = _parse_row(number, values, year, lookups, result.errors)
-            if row is None:
-                continue
-            key = (row["title"], row["lead"])
-            if key in seen:
-                result.errors.append(
-                    _(
-                        "第%(row)d行：与第%(first)d行重复（同一工作任务、同一牵头单位）。"
-                    )
-                    % {"row": number, "first": seen[key]}
-                )
-                continue
-            seen[key] = number
-            if row["seq"]:
-                if row["seq"] in seqs:
-                    result.errors.append(
-                        _("第%(row)d行“序号”：%(seq)s 与第%(first)d行重复。")
-                        % {"row": number, "seq": row["seq"], "first": seqs[row["seq"]]}
-                    )
-                    continue
-                seqs[row["seq"]] = number
-            result.rows.append(row)
+            _accept_row(number, values, year, lookups, result, seen, seqs)
     finally:
         wb.close()
     if not result.rows and not result.errors:
@@ -209,6 +188,57 @@ def parse_work_plan(data: bytes, year: int) -> ParseResult:
             )
         else:
             result.errors.append(_("文件中没有任务行：第1行为表头，任务从第2行开始。"))
+    return result
+
+
+def _accept_row(
+    number: int,
+    values: dict,
+    year: int,
+    lookups: _Lookups,
+    result: ParseResult,
+    seen: dict[tuple[str, int], int],
+    seqs: dict[str, int],
+) -> None:
+    """Check one row (its cells by column name) and add it to ``result.rows``,
+    or its errors to ``result.errors``; a repeat of an earlier row (same task,
+    same lead unit, or the same 序号) is an error naming both rows."""
+    row = _parse_row(number, values, year, lookups, result.errors)
+    if row is None:
+        return
+    key = (row["title"], row["lead"])
+    if key in seen:
+        result.errors.append(
+            _("第%(row)d行：与第%(first)d行重复（同一工作任务、同一牵头单位）。")
+            % {"row": number, "first": seen[key]}
+        )
+        return
+    seen[key] = number
+    if row["seq"]:
+        if row["seq"] in seqs:
+            result.errors.append(
+                _("第%(row)d行“序号”：%(seq)s 与第%(first)d行重复。")
+                % {"row": number, "seq": row["seq"], "first": seqs[row["seq"]]}
+            )
+            return
+        seqs[row["seq"]] = number
+    result.rows.append(row)
+
+
+def check_plan_rows(lines: list[dict], year: int) -> ParseResult:
+    """The importer's checks on plan rows that come from another page instead of
+    a workbook (the annual plan drafted in the browser): each line maps the
+    template's column names (``COLUMNS``) to cell values, line 1 being the first
+    row. Rows and errors are what ``parse_work_plan`` gives for the same cells
+    (errors say 第N行 for the Nth line), ready for ``services.work_plan_import``."""
+    result = ParseResult()
+    lookups = _Lookups()
+    seen: dict[tuple[str, int], int] = {}
+    seqs: dict[str, int] = {}
+    for number, values in enumerate(lines, start=1):
+        _accept_row(number, values, year, lookups, result, seen, seqs)
+    if not result.rows and not result.errors:
+        result.errors.append(_("没有任务行。"))
     return result
 
 
