@@ -92,11 +92,32 @@ def section_initial() -> list[dict]:
     return [{"title": s["title"], "kind": s["kind"]} for s in default_sections()]
 
 
-class PlanItemForm(PortalForm):
+class ItemForm(PortalForm):
+    """A row of items: a row left wholly blank is no item (``blank``); a row
+    partly filled needs its required parts, named."""
+
+    needed: tuple[str, ...] = ()
+
+    def clean(self):
+        data = super().clean()
+        filled = [name for name in self.needed if data.get(name)]
+        self.blank = not filled and not self.errors
+        if filled:
+            for name in self.needed:
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(
+                        name,
+                        _("请填写“%(f)s”。") % {"f": self.fields[name].label},
+                    )
+        return data
+
+
+class PlanItemForm(ItemForm):
+    needed = ("text", "due_on")
     text = forms.CharField(
-        label=_l("工作打算"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_l("工作打算"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    due_on = forms.DateField(label=_l("完成时限"), widget=DateInput())
+    due_on = forms.DateField(label=_l("完成时限"), widget=DateInput(), required=False)
     duties = forms.ModelMultipleChoiceField(
         label=_l("依据职责"),
         queryset=DutyClause.objects.none(),
@@ -112,17 +133,18 @@ class PlanItemForm(PortalForm):
         ).select_related("unit")
         self.fields["duties"].label_from_instance = lambda c: f"{c.code} {c.text[:30]}"
 
-    def clean_due_on(self) -> date:
+    def clean_due_on(self) -> date | None:
         due = self.cleaned_data["due_on"]
-        if due.year != self.year:
+        if due is not None and due.year != self.year:
             raise ValidationError(
                 _("完成时限应在%(y)d年内（下年度工作打算）。") % {"y": self.year}
             )
         return due
 
 
-class CoordinationForm(PortalForm):
-    title = forms.CharField(label=_l("事项"), max_length=200)
+class CoordinationForm(ItemForm):
+    needed = ("title",)
+    title = forms.CharField(label=_l("事项"), max_length=200, required=False)
     description = forms.CharField(
         label=_l("具体情况与建议"),
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -301,7 +301,9 @@ def _kept(formset) -> list[dict]:
     return [
         f.cleaned_data
         for f in formset.forms
-        if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")
+        if f.cleaned_data
+        and not getattr(f, "blank", True)
+        and not f.cleaned_data.get("DELETE")
     ]
 
 
