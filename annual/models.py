@@ -213,18 +213,24 @@ class Submission(models.Model):
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
 
-    def light_on(self, today: date) -> str:
+    def light_on(self, today: date, warn_until: date | None = None) -> str:
         """grey submitted; red past the deadline; yellow within the warning window
-        of working days (TASK_WARNING_WORKDAYS) or returned; green otherwise."""
+        of working days (TASK_WARNING_WORKDAYS, ``warn_until`` when a list has
+        counted it once) or returned; green otherwise."""
         if self.status == self.Status.SUBMITTED:
             return "grey"
         if today > self.round.deadline:
             return "red"
-        if self.status == self.Status.RETURNED or self.round.deadline <= add_workdays(
-            today, settings.TASK_WARNING_WORKDAYS
-        ):
+        if warn_until is None:
+            warn_until = warning_until(today)
+        if self.status == self.Status.RETURNED or self.round.deadline <= warn_until:
             return "yellow"
         return "green"
+
+
+def warning_until(today: date) -> date:
+    """The last day that is "due soon" on ``today`` (working days, as for tasks)."""
+    return add_workdays(today, settings.TASK_WARNING_WORKDAYS)
 
 
 class PlanItem(models.Model):

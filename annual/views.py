@@ -57,6 +57,7 @@ from .models import (
     Round,
     SectionKind,
     Submission,
+    warning_until,
 )
 from .pack import pack_filename
 
@@ -151,9 +152,10 @@ def _round_rows(round_: Round, today) -> list[Submission]:
             "unit__order", "unit_id"
         )
     )
+    warn_until = warning_until(today)
     for row in rows:
         row.round = round_
-        row.light = row.light_on(today)
+        row.light = row.light_on(today, warn_until)
     return rows
 
 
