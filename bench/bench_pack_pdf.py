@@ -14,6 +14,7 @@ the result as markdown; ``--append`` also appends it to bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import shutil
@@ -159,10 +160,9 @@ def main() -> None:
     first = time.perf_counter() - start
     reader = PdfReader(BytesIO(data))
     pages = len(reader.pages)
-    units = [
-        reader.get_destination_page_number(item)
-        for item in reader.outline[3]  # the units' part's children
-    ]
+    # outline: agenda, report, the units' part, [its units], open matters
+    units = [reader.get_destination_page_number(item) for item in reader.outline[3]]
+    matters = reader.get_destination_page_number(reader.outline[4])
     times = []
     html = pack_module.pack_html(pack)
     for _ in range(args.runs):
@@ -172,7 +172,7 @@ def main() -> None:
     start = time.perf_counter()
     services.pack_pdf(pack)  # unchanged: the kept file
     kept = time.perf_counter() - start
-    spans = [b - a for a, b in zip(units, units[1:], strict=False)]
+    spans = [b - a for a, b in itertools.pairwise([*units, matters])]
     lines = [
         "## Meeting pack PDF (bench/bench_pack_pdf.py)",
         "",
