@@ -178,7 +178,8 @@ def main() -> None:
         "",
         f"_Measured {timezone.localtime():%Y-%m-%dT%H:%M%z}, "
         f"{platform.python_implementation()} {platform.python_version()}, "
-        f"{os.cpu_count()} cores shared with other work._",
+        f"{os.cpu_count()} cores shared with other work, load average (1 min) "
+        f"{os.getloadavg()[0]:.2f} at the end._",
         "",
         f"- pack: {pages} pages ({len(units)} units, "
         f"{statistics.mean(spans):.1f} pages each on average), "

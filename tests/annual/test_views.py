@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from annual import services
 from annual.models import Pack, Round, Submission
-from members.models import Unit
 from tests.base import PortalTestCase
 from tests.tasks.factories import pdf
 
@@ -345,7 +344,8 @@ class HomeCardTests(PortalTestCase):
         self.assertContains(
             page, reverse("annual:submission_edit", args=[sub(round_, self.unit_a).pk])
         )
-        office = self.get_as(self.office, "/")
-        self.assertContains(
-            office, f"已报送 0 / {Unit.objects.members().count()} 家单位"
-        )
+        done = submit(sub(round_, self.unit_a), self.liaison_a)
+        services.submission_return(submission=done, by=self.office, reason="请补充数据")
+        page = self.get_as(self.head_a, "/")
+        self.assertContains(page, "已退回")
+        self.assertContains(page, "退回理由：请补充数据")
