@@ -93,9 +93,10 @@ def office_report_draft(round_: Round) -> tuple[str, str]:
     f = year_figures(year)
     submitted = round_.submissions.filter(status=Submission.Status.SUBMITTED)
     units = round_.submissions.count()
-    coordination = CoordinationItem.objects.filter(
+    items = CoordinationItem.objects.filter(
         submission__round=round_, submission__status=Submission.Status.SUBMITTED
-    ).count()
+    ).aggregate(n=Count("pk"), topics=Count("pk", filter=Q(topic__isnull=False)))
+    coordination, on_agenda = items["n"], items["topics"]
     title = _("关于%(y)d年度全区知识产权工作情况的报告") % {"y": year}
     work = [
         _(
@@ -129,8 +130,11 @@ def office_report_draft(round_: Round) -> tuple[str, str]:
     ]
     if coordination:
         problems.append(
-            _("成员单位提请领导小组协调解决的事项%(n)d项，已列入会议议程研究。")
-            % {"n": coordination}
+            _(
+                "成员单位提请领导小组协调解决的事项%(n)d项，"
+                "其中%(t)d项已列入本次会议议程研究。"
+            )
+            % {"n": coordination, "t": on_agenda}
         )
     plans = [
         _(
