@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from meetings.pdf import chinese_numeral
+from jinwei_ip.lib.numerals import chinese_numeral
 
 from .models import Plan
 

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duties.models import DutyClause
+from jinwei_ip.lib.numerals import chinese_numeral
 from jinwei_ip.lib.pdf import font_context, html_to_pdf_pages, official_date
 from meetings.models import Topic
-from meetings.pdf import chinese_numeral
 from tasks.models import CoUnit, Task
 
 from .models import Pack, PlanItem, SectionKind, Submission

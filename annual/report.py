@@ -4,9 +4,10 @@ The draft is plain text the office edits in the browser before the pack is
 rendered: paragraphs separated by blank lines; a paragraph starting 一、 is a
 level-1 heading, one starting （一） a level-2 heading (``paragraphs``).
 
-Apps to the right of annual (campaigns, oversight) add their own paragraphs
-to the report's 工作开展情况 through ``register_paragraphs`` from their
-``AppConfig.ready``; annual never imports them.
+Apps to the right of annual (oversight's bulletins, campaigns' figures) add
+their own sentences to the report's 工作开展情况 through the hook
+``paragraphs_providers`` (registered from their ``AppConfig.ready``); annual
+never imports them.
 """
 
 from __future__ import annotations
@@ -19,42 +20,21 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jinwei_ip.lib.hooks import Hook
+from jinwei_ip.lib.numerals import chinese_numeral
 from meetings.models import Decision, Meeting, Minutes
-from meetings.pdf import chinese_numeral
-from tasks.models import Bulletin, Task
+from tasks.models import Task
 
 from .models import CoordinationItem, Round, Submission
 
 ParagraphProvider = Callable[[int], list[str]]
-_providers: dict[str, ParagraphProvider] = {}
-
-
-def register_paragraphs(name: str, provider: ParagraphProvider) -> None:
-    """Add (or replace, by ``name``) a provider of paragraphs for a year's report:
-    ``provider(year)`` returns finished sentences, or nothing when it has none."""
-    _providers[name] = provider
+# Apps to the right (oversight: bulletins; campaigns) register a provider of
+# finished sentences for a year's 工作开展情况 from their AppConfig.ready.
+paragraphs_providers: Hook[ParagraphProvider] = Hook("annual.report.paragraphs")
 
 
 def extra_paragraphs(year: int) -> list[str]:
-    return [p for provider in _providers.values() for p in provider(year) if p]
-
-
-def bulletin_paragraphs(year: int) -> list[str]:
-    issued = Bulletin.objects.filter(
-        status=Bulletin.Status.ISSUED, issued_at__year=year
-    ).count()
-    if not issued:
-        return []
-    return [
-        _(
-            "坚持定期通报制度，全年印发工作通报%(n)d期，"
-            "通报各成员单位督办任务办理进度和逾期情况。"
-        )
-        % {"n": issued}
-    ]
-
-
-register_paragraphs("bulletins", bulletin_paragraphs)
+    return [p for provider in paragraphs_providers for p in provider(year) if p]
 
 
 def year_figures(year: int, today: date | None = None) -> dict[str, int]:

@@ -26,10 +26,10 @@ from duties.models import DutyClause
 from meetings import services as meeting_services
 from meetings.models import Meeting, Topic
 from members.models import LeadingGroup, Unit, User
+from notices.services import notify, office_people, unit_people
 from tasks import importer
-from tasks import services as task_services
+from tasks import plans as task_plans
 from tasks.models import Task, WorkPlan
-from tasks.notifications import notify, office_people, unit_people
 
 from .models import (
     Attachment,
@@ -787,7 +787,7 @@ def plan_rows(plan: Plan) -> list[dict]:
 @transaction.atomic
 def plan_to_tasks(*, plan: Plan, by: User) -> WorkPlan:
     """Turn the approved plan into plan tasks in one step, through the plan
-    importer's checks and writer (tasks.importer, tasks.services): all or
+    importer's checks and writer (tasks.importer, tasks.plans): all or
     nothing, every refusal named by entry."""
     plan = _claim(Plan, plan, None)
     if plan.status != Plan.Status.APPROVED:
@@ -800,13 +800,13 @@ def plan_to_tasks(*, plan: Plan, by: User) -> WorkPlan:
     if result.errors:
         # the importer counts lines (第N行); here a line is the plan's Nth entry
         raise ValidationError([e.replace("行", "条", 1) for e in result.errors])
-    work_plan = task_services.work_plan_create(
+    work_plan = task_plans.work_plan_create(
         group=LeadingGroup.objects.get(),
         year=plan.year,
         title=plan.title,
         by=by,
     )
-    task_services.work_plan_import(plan=work_plan, rows=result.rows, by=by)
+    task_plans.work_plan_import(plan=work_plan, rows=result.rows, by=by)
     plan.status = Plan.Status.TASKED
     plan.work_plan = work_plan
     _reason(plan, _("转为计划任务"))

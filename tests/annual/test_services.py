@@ -12,7 +12,7 @@ from annual.models import Submission, SubmissionEvent
 from duties.models import DutyClause
 from meetings.models import Topic
 from members.models import Unit
-from tasks.models import Notification
+from notices.models import Notification
 from tests.base import PortalTestCase
 from tests.tasks.factories import make_task
 
@@ -171,3 +171,20 @@ class CoordinationTopicTests(PortalTestCase):
                 item=done.coordination_items.get(), by=self.office
             )
         self.assertIn("会议", str(caught.exception))
+
+
+class DigestTests(PortalTestCase):
+    def test_units_hear_near_the_deadline_and_heads_about_approvals(self):
+        from annual.digest import round_digest
+
+        round_ = open_round(self.office, requires_head_approval=True)
+        submit(sub(round_, self.unit_b), self.liaison_b)  # waits for its head
+        far = date.fromordinal(round_.deadline.toordinal() - 30)
+        self.assertEqual(list(round_digest(far)), [])
+        parts = dict(round_digest(round_.deadline))
+        self.assertIn(self.liaison_a, parts)
+        self.assertEqual(parts[self.liaison_a].counts[1][1], 1)  # due soon
+        self.assertIn(round_.title, parts[self.liaison_a].body)
+        self.assertNotIn(self.liaison_b, parts)  # submitted to its head
+        late = date.fromordinal(round_.deadline.toordinal() + 1)
+        self.assertEqual(dict(round_digest(late))[self.head_a].counts[0][1], 1)
