@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "duties",
     "meetings",
     "tasks",
+    "annual",
     "oversight",
 ]
 if DEBUG or TESTING or BENCH:

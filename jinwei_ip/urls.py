@@ -32,5 +32,6 @@ urlpatterns = [
     path("tasks/notifications/", include("notices.urls")),
     path("tasks/", include("tasks.urls")),
     path("dashboard/", include("oversight.urls")),
+    path("annual/", include("annual.urls")),
     path("admin/", admin.site.urls),
 ]
