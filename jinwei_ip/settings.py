@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "duties",
     "meetings",
     "tasks",
+    "campaigns",
 ]
 
 MIDDLEWARE = [

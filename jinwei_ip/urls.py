@@ -30,6 +30,7 @@ urlpatterns = [
     path("duties/", include("duties.urls")),
     path("meetings/", include("meetings.urls")),
     path("tasks/", include("tasks.urls")),
+    path("campaigns/", include("campaigns.urls")),
     path("dashboard/", include("tasks.urls_dashboard")),
     path("admin/", admin.site.urls),
 ]

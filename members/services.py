@@ -188,6 +188,9 @@ OFFICE_MODELS = {
     "members": ["unit", "unitalias", "person", "position", "membership", "user"],
     "duties": ["dutyclause"],
     "tasks": ["workdayoverride"],
+    # the indicator catalogue of the campaigns (named, not imported: members
+    # stays left of campaigns)
+    "campaigns": ["indicator"],
 }
 
 

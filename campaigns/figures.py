@@ -1,0 +1,155 @@
+"""Every total of a campaign, computed in the database from the figures entered.
+
+Rules (the campaign page, the summary PDF, the Excel file, the dashboard and the
+bulletins all call these functions, so their numbers agree):
+
+- only reports that stand count: a returned report (退回) is left out until the
+  unit files it again;
+- a per-period indicator adds up over the periods;
+- a cumulative indicator (累计数, e.g. 新媒体阅读量) is reported to date in every
+  period, so a unit's total is its figure of the latest period it reported, and
+  the campaign's total is the sum of the units' latest figures.
+
+Each function is one aggregate query, whatever the number of units, periods or
+reports.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+
+from .models import Campaign, Figure, Indicator, UnitReport
+
+COUNTED = UnitReport.Status.SUBMITTED
+
+
+def counted(figures: QuerySet[Figure]) -> QuerySet[Figure]:
+    """Figures of reports that stand, each marked ``superseded`` when it is a
+    cumulative figure that a later period of the same unit replaces."""
+    later = Figure.objects.filter(
+        campaign=OuterRef("campaign"),
+        unit=OuterRef("unit"),
+        indicator=OuterRef("indicator"),
+        period__number__gt=OuterRef("period__number"),
+        report__status=COUNTED,
+    )
+    return figures.filter(report__status=COUNTED).annotate(superseded=Exists(later))
+
+
+def _total() -> Sum:
+    return Sum("value", filter=Q(indicator__cumulative=False) | Q(superseded=False))
+
+
+def _grouped(figures: QuerySet[Figure], *keys: str) -> dict:
+    rows = counted(figures).order_by().values(*keys).annotate(total=_total())
+    out = {}
+    for row in rows:
+        key = tuple(row[k] for k in keys)
+        out[key if len(keys) > 1 else key[0]] = row["total"] or Decimal(0)
+    return out
+
+
+def unit_totals(campaign: Campaign) -> dict[tuple[int, int], Decimal]:
+    """{(unit id, indicator id): the unit's total over the campaign}."""
+    return _grouped(Figure.objects.filter(campaign=campaign), "unit_id", "indicator_id")
+
+
+def indicator_totals(figures: QuerySet[Figure]) -> dict[int, Decimal]:
+    """{indicator id: total} over any selection of figures (one campaign, a year)."""
+    return _grouped(figures, "indicator_id")
+
+
+def period_totals(campaign: Campaign) -> dict[tuple[int, int], Decimal]:
+    """{(period id, indicator id): what the units reported for the period} — for
+    a cumulative indicator, the units' figures to date at that period."""
+    rows = (
+        Figure.objects.filter(campaign=campaign, report__status=COUNTED)
+        .order_by()
+        .values("period_id", "indicator_id")
+        .annotate(total=Sum("value"))
+    )
+    return {(r["period_id"], r["indicator_id"]): r["total"] for r in rows}
+
+
+def fmt(value: Decimal | None, indicator: Indicator) -> str:
+    """A figure as written in tables: integers without decimals, others with at
+    most two (trailing zeros dropped)."""
+    if value is None:
+        return ""
+    if indicator.is_integer:
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+@dataclass
+class Table:
+    """The figures of one campaign laid out for a page, the PDF and Excel."""
+
+    indicators: list[Indicator]
+    rows: list[dict] = field(default_factory=list)  # {unit, cells: [str]}
+    totals: list[str] = field(default_factory=list)
+    periods: list[dict] = field(default_factory=list)  # {period, cells: [str]}
+    raw_totals: dict[int, Decimal] = field(default_factory=dict)
+
+
+def campaign_table(
+    campaign: Campaign, indicators: list[Indicator], units: list, periods: list
+) -> Table:
+    """Unit × indicator with totals, and period × indicator (three queries)."""
+    by_unit = unit_totals(campaign)
+    totals = indicator_totals(Figure.objects.filter(campaign=campaign))
+    by_period = period_totals(campaign)
+    table = Table(indicators=indicators, raw_totals=totals)
+    for unit in units:
+        table.rows.append(
+            {
+                "unit": unit,
+                "cells": [fmt(by_unit.get((unit.pk, i.pk)), i) for i in indicators],
+            }
+        )
+    table.totals = [fmt(totals.get(i.pk, Decimal(0)), i) for i in indicators]
+    for period in periods:
+        table.periods.append(
+            {
+                "period": period,
+                "cells": [fmt(by_period.get((period.pk, i.pk)), i) for i in indicators],
+            }
+        )
+    return table
+
+
+def year_figures(year: int) -> dict:
+    """The year's campaigns for the leaders' dashboard: how many of each kind and
+    status, and the totals of every indicator over the year's campaigns (two
+    queries, plus one for the indicators)."""
+    from django.db.models import Count
+
+    campaigns = Campaign.objects.filter(start_on__year=year)
+    counts = defaultdict(int)
+    for row in campaigns.order_by().values("kind", "status").annotate(n=Count("pk")):
+        counts[(row["kind"], row["status"])] += row["n"]
+    totals = indicator_totals(Figure.objects.filter(campaign__start_on__year=year))
+    indicators = list(Indicator.objects.filter(pk__in=list(totals)))
+    by_kind = []
+    for kind, label in Campaign.Kind.choices:
+        n = sum(v for (k, _s), v in counts.items() if k == kind)
+        running = counts[(kind, Campaign.Status.ACTIVE)]
+        items = [
+            {"indicator": i, "value": fmt(totals[i.pk], i)}
+            for i in indicators
+            if i.default_for == kind
+        ]
+        by_kind.append(
+            {
+                "kind": kind,
+                "label": label,
+                "count": n,
+                "active": running,
+                "items": items,
+            }
+        )
+    return {"year": year, "by_kind": by_kind, "total": sum(counts.values())}
