@@ -233,6 +233,16 @@ def _enforcement(office: User, units: dict, today: date) -> None:
     campaign = services.campaign_advance(
         campaign=campaign, by=office, to=Campaign.Status.ACTIVE
     )
+    for kind, day in (
+        (CampaignEvent.Kind.CREATED, start - timedelta(days=5)),
+        (CampaignEvent.Kind.STARTED, start),
+    ):
+        CampaignEvent.objects.filter(campaign=campaign, kind=kind).update(
+            created_at=_at(day, 9)
+        )
+    Campaign.objects.filter(pk=campaign.pk).update(
+        created_at=_at(start - timedelta(days=5), 9)
+    )
     periods = list(ReportingPeriod.objects.filter(campaign=campaign).order_by("number"))
     first, second = periods[0], periods[1]
     case = (

@@ -159,6 +159,10 @@ class FigureInput(forms.CharField):
     """A figure as typed (full-width digits and commas accepted); the checks that
     name unit, period and indicator are the service's; this one names them too."""
 
+    # required, but checked by the service so the message names unit, period
+    # and indicator (the template marks it like a required field)
+    figure_required = True
+
     def __init__(self, *args, where: str = "", **kwargs) -> None:
         self.where = where
         super().__init__(*args, **kwargs)

@@ -226,14 +226,13 @@ class Campaign(models.Model):
 
     @property
     def summary_title(self) -> str:
-        """专项行动工作总结 / 宣传活动总结, as the office's documents call them."""
-        suffix = "宣传活动总结" if self.kind == Kind.PUBLICITY else "专项行动工作总结"
-        name = self.name
-        for tail in ("专项行动", "宣传活动", "活动", "行动"):
-            if suffix.startswith(tail) and name.endswith(tail):
-                name = name[: -len(tail)]
-                break
-        return f"{name}{suffix}"
+        """The summary's title: 专项行动工作总结 / 宣传活动总结 after the name, or
+        only 工作总结 / 总结 when the name already ends in 行动 or 活动
+        (…联合行动工作总结, …宣传周活动总结)."""
+        publicity = self.kind == Kind.PUBLICITY
+        if self.name.endswith(("行动", "活动")):
+            return self.name + ("总结" if publicity else "工作总结")
+        return self.name + ("宣传活动总结" if publicity else "专项行动工作总结")
 
     @property
     def is_reporting(self) -> bool:

@@ -50,6 +50,11 @@ class Cell:
     def owing(self) -> bool:
         return self.state in ("returned", "red", "yellow", "green")
 
+    @property
+    def needs_reminder(self) -> bool:
+        """Late, due soon or returned: what 催报 and the daily digest are for."""
+        return self.state in ("returned", "red", "yellow")
+
 
 def state(
     period: ReportingPeriod, report: UnitReport | None, today: date, warn_until: date

@@ -173,7 +173,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     owing = [
         period
         for n, period in enumerate(periods)
-        if period.start_on <= today and any(row["cells"][n].owing for row in grid)
+        if any(row["cells"][n].needs_reminder for row in grid)
     ]
     mine = next((row for row in grid if row["unit"].pk == my_unit_id), None)
     return render(
