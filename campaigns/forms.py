@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from duties.models import DutyClause
-from jinwei_ip.lib.forms import DateInput, PlainSelect, PortalForm, set_plain_choices
+from jinwei_ip.lib.forms import (
+    DateInput,
+    PlainSelect,
+    PortalForm,
+    set_plain_choices,
+    style_widgets,
+)
 from members.models import Unit
 from tasks.forms import MultipleFileField
 
@@ -192,7 +198,7 @@ class FigureInput(forms.CharField):
         return number
 
 
-class ReportForm(PortalForm):
+class ReportForm(forms.Form):
     """A unit's report for one period: one field per indicator it reports, a
     reason field beside each cumulative one, the narrative, evidence."""
 
@@ -257,9 +263,7 @@ class ReportForm(PortalForm):
                 choices=[(e.pk, e.original_name) for e in self.evidence],
                 widget=forms.CheckboxSelectMultiple,
             )
-        from jinwei_ip.lib.forms import style_widgets
-
-        style_widgets(self)
+        style_widgets(self)  # once, over the fields added here too
 
     def figure_fields(self):
         return [[self[name] for name in pair] for pair in self.figure_names]
