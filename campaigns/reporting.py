@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from tasks.models import Task
@@ -70,10 +71,19 @@ def state(
     return "green"
 
 
+# The warning window depends on the day and the office's working-day table only;
+# it is read once every few minutes rather than on every page that shows lights.
+WARN_CACHE_SECONDS = 300
+
+
 def warn_until(today: date) -> date:
     """The last due date that counts as 临近 (the tasks' warning window, in
     working days)."""
-    return Task.light_thresholds(today)[0]
+    return cache.get_or_set(
+        f"campaigns:warn_until:{today.isoformat()}",
+        lambda: Task.light_thresholds(today)[0],
+        WARN_CACHE_SECONDS,
+    )
 
 
 def status_grid(

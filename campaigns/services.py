@@ -363,9 +363,12 @@ def campaign_indicator_units(
     return campaign
 
 
-def advance_refusal(campaign: Campaign) -> str:
-    """Why the campaign cannot move to its next stage now ("" when it can)."""
-    if campaign.status == S.PREPARING and not campaign.indicator_links.exists():
+def advance_refusal(campaign: Campaign, *, has_indicators: bool | None = None) -> str:
+    """Why the campaign cannot move to its next stage now ("" when it can);
+    ``has_indicators`` when the caller has the campaign's indicators at hand."""
+    if has_indicators is None:
+        has_indicators = campaign.indicator_links.exists()
+    if campaign.status == S.PREPARING and not has_indicators:
         return _("请先为活动选定统计指标，再启动。")
     if campaign.status == S.SUMMARISING and not campaign.summary.strip():
         return _("请先撰写总结正文，再印发总结。")

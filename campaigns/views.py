@@ -146,9 +146,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     indicators = [link.indicator for link in links]
     periods = list(campaign.periods.all())
     reports = list(
-        campaign.reports.select_related("author").prefetch_related(
-            Prefetch("cases", TypicalCase.objects.order_by("order", "pk")),
-            "evidence",
+        campaign.reports.prefetch_related(
+            Prefetch("cases", TypicalCase.objects.order_by("order", "pk"))
         )
     )
     table = campaign_table(campaign, indicators, units, periods)
@@ -195,7 +194,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "duties": campaign.duties.select_related("unit"),
             "my_unit_id": my_unit_id,
             "return_form": ReturnForm(),
-            "advance_refusal": services.advance_refusal(campaign)
+            "advance_refusal": services.advance_refusal(
+                campaign, has_indicators=bool(links)
+            )
             if actions["advance"]
             else "",
             "next_status": campaign.next_status
