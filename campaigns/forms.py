@@ -290,14 +290,14 @@ class CaseForm(PortalForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     amount = forms.DecimalField(
-        label=_l("涉案金额（万元）"),
+        label=_l("本案涉案金额（万元）"),
         required=False,
         min_value=0,
         max_digits=12,
         decimal_places=2,
     )
     penalty = forms.DecimalField(
-        label=_l("罚没款（万元）"),
+        label=_l("本案罚没款（万元）"),
         required=False,
         min_value=0,
         max_digits=12,
