@@ -293,3 +293,49 @@ class CalendarTests(PortalTestCase):
         ).content.decode()
         self.assertIn(f"UID:campaign-{other.pk}@", feed)
         self.assertIn(f"UID:campaign-{campaign.pk}@", feed)
+
+
+class BenchSeedTests(PortalTestCase):
+    def test_seed_bench_adds_campaigns_with_grants(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        from campaigns.models import Figure
+
+        call_command(
+            "seed_bench",
+            "--years",
+            "2",
+            "--tasks",
+            "50",
+            "--reports",
+            "50",
+            "--users",
+            "30",
+            "--campaigns",
+            "12",
+            "--force",
+            stdout=StringIO(),
+        )
+        self.assertEqual(Campaign.objects.count(), 12)
+        self.assertTrue(Figure.objects.exists())
+        from members.models import User
+
+        campaign = Campaign.objects.order_by("pk").first()
+        liaison = User.objects.get(username=f"bench_liaison_{campaign.organiser.code}")
+        self.assertEqual(
+            set(Campaign.objects.visible_to(liaison).values_list("pk", flat=True)),
+            set(Campaign.objects.for_unit(liaison.unit).values_list("pk", flat=True)),
+        )
+        self.assertEqual(
+            self.get_as(liaison, campaign.get_absolute_url()).status_code, 200
+        )
+        outsider = (
+            User.objects.filter(username__startswith="bench_liaison_")
+            .exclude(unit__in=campaign.units.all())
+            .first()
+        )
+        self.assertEqual(
+            self.get_as(outsider, campaign.get_absolute_url()).status_code, 404
+        )

@@ -21,7 +21,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
+from importlib import import_module
 
+from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
@@ -55,6 +57,7 @@ from tasks.models import (
 )
 
 BENCH_PASSWORD = "jinwei-bench-2026"
+BENCH_SEED_MODULES = ["campaigns.bench_seed"]
 BATCH = 2000
 
 # The same grants as tasks.services (LEAD_PERMS / CO_PERMS); imported when present.
@@ -158,6 +161,7 @@ class Command(BaseCommand):
         parser.add_argument("--reports", type=int, default=100000)
         parser.add_argument("--users", type=int, default=200)
         parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument("--campaigns", type=int, default=200)
         parser.add_argument(
             "--force",
             action="store_true",
@@ -197,6 +201,12 @@ class Command(BaseCommand):
             self._step("tasks and grants", started)
             self.make_reports(options["reports"])
             self._step("progress reports", started)
+            # Apps to the right of members seed themselves (a module named here,
+            # not imported: members stays left of them).
+            for module in BENCH_SEED_MODULES:
+                if apps.is_installed(module.split(".")[0]):
+                    import_module(module).seed(self, options["campaigns"])
+                    self._step(module, started)
         if connection.vendor == "postgresql":
             # Fresh statistics for the planner, and the visibility map set as
             # autovacuum keeps it on a live database (index-only scans need it).
