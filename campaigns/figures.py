@@ -157,3 +157,28 @@ def year_figures(year: int) -> dict:
             }
         )
     return {"year": year, "by_kind": by_kind, "total": sum(counts.values())}
+
+
+def citation(campaign: Campaign) -> dict:
+    """A campaign's figures as a bulletin cites them: a JSON-ready snapshot (the
+    bulletin freezes it when issued), per unit and in total."""
+    from members.models import Unit
+
+    indicators = [
+        link.indicator for link in campaign.indicator_links.select_related("indicator")
+    ]
+    units = list(Unit.objects.filter(campaigns=campaign).order_by("order", "pk"))
+    table = campaign_table(campaign, indicators, units, [])
+    return {
+        "id": campaign.pk,
+        "name": campaign.name,
+        "kind": campaign.get_kind_display(),
+        "start_on": campaign.start_on.isoformat(),
+        "end_on": campaign.end_on.isoformat(),
+        "organiser": campaign.organiser.name,
+        "indicators": [i.label for i in indicators],
+        "units": [
+            {"unit": row["unit"].name, "cells": row["cells"]} for row in table.rows
+        ],
+        "totals": table.totals,
+    }
