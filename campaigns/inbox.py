@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
-
 from .models import Campaign, Participant, ReportingPeriod, UnitReport
 from .reporting import state, warn_until
 
@@ -27,21 +25,18 @@ class Owed:
 
 
 def owed_by_units(unit_ids: list[int], today: date) -> dict[int, list[Owed]]:
-    """{unit id: reports it owes} over the running campaigns (three queries)."""
-    campaigns = {
-        c.pk: c
-        for c in Campaign.objects.filter(
-            status__in=Campaign.REPORTING_STATUSES,
-            participant_links__unit_id__in=unit_ids,
-        ).distinct()
-    }
+    """{unit id: reports it owes} over the running campaigns (three queries, one
+    when the units take part in none)."""
+    # the running campaigns and which of the units take part, in one query
+    members: dict[int, set[int]] = {}
+    campaigns: dict[int, Campaign] = {}
+    for link in Participant.objects.filter(
+        unit_id__in=unit_ids, campaign__status__in=Campaign.REPORTING_STATUSES
+    ).select_related("campaign"):
+        campaigns[link.campaign_id] = link.campaign
+        members.setdefault(link.campaign_id, set()).add(link.unit_id)
     if not campaigns:
         return {}
-    members: dict[int, set[int]] = {}
-    for campaign_id, unit_id in Participant.objects.filter(
-        campaign_id__in=list(campaigns), unit_id__in=unit_ids
-    ).values_list("campaign_id", "unit_id"):
-        members.setdefault(campaign_id, set()).add(unit_id)
     periods = list(
         ReportingPeriod.objects.filter(
             campaign_id__in=list(campaigns), start_on__lte=today
@@ -51,7 +46,7 @@ def owed_by_units(unit_ids: list[int], today: date) -> dict[int, list[Owed]]:
         (r.period_id, r.unit_id): r
         for r in UnitReport.objects.filter(
             campaign_id__in=list(campaigns), unit_id__in=unit_ids
-        ).filter(Q(status=UnitReport.Status.RETURNED) | Q(period__start_on__lte=today))
+        )
     }
     until = warn_until(today)
     out: dict[int, list[Owed]] = {}
