@@ -214,7 +214,7 @@ def _notify_units(
         unit_people(units),
         text=text,
         url=campaign.get_absolute_url(),
-        subject=("【专项行动】" + text) if mail else None,
+        subject=(_("【专项行动】%(t)s") % {"t": text}) if mail else None,
     )
 
 
