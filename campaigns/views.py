@@ -7,7 +7,7 @@ but not allowed); changes go through ``campaigns.services``.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -466,8 +466,6 @@ def report_file(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     user = request.user
     campaign = get_campaign_for(user, pk)
     if not may_report(user, campaign):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     period = get_object_or_404(ReportingPeriod, campaign=campaign, number=number)
     refusal = services.report_refusal(campaign, period, user.unit)
