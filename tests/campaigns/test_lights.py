@@ -70,3 +70,32 @@ class LightTests(PortalTestCase):
         cache.clear()
         # Friday + 5 working days is the next Friday, not Wednesday
         self.assertEqual(warn_until(date(2026, 6, 5)), date(2026, 6, 12))
+
+
+class DigestGroupTests(PortalTestCase):
+    def test_who_hears_what(self):
+        from django.utils import timezone
+
+        from campaigns.inbox import reminder_groups
+
+        from .factories import file, make_campaign, returned
+
+        campaign = make_campaign(
+            by=self.office, organiser=self.unit_a, units=[self.unit_a, self.unit_b]
+        )
+        for n in (1, 2, 3):
+            file(campaign, n, self.liaison_a)
+        b1 = file(campaign, 1, self.liaison_b)
+        returned(b1, self.office)
+        groups = dict(reminder_groups(timezone.localdate()))
+        b = groups[self.liaison_b]
+        self.assertEqual([o.period.number for o in b["returned"]], [1])
+        self.assertEqual([o.period.number for o in b["late"]], [2, 3])
+        a = groups[self.liaison_a]
+        self.assertEqual(a["late"], [])
+        self.assertEqual(
+            [(o.unit_name, o.period.number) for o in a["others_late"]],
+            [("区财政局", 2), ("区财政局", 3)],
+        )
+        self.assertIn(self.head_a, groups)
+        self.assertNotIn(self.outsider, groups)
