@@ -27,10 +27,8 @@ from jinwei_ip.lib.workdays import is_workday
 from meetings.models import Decision
 from members.grants import grant_campaign_access
 from members.models import Unit, User
+from notices.services import notify, office_people, unit_people
 from tasks.models import Task, WorkdayOverride
-
-# The one import of the notification helpers (they move to the notices app).
-from tasks.notifications import notify, office_people, unit_people
 
 from .models import (
     Campaign,

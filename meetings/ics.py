@@ -1,13 +1,14 @@
 """The calendar feed (ICS) of the meetings a person may see.
 
 Apps to the right of meetings (campaigns) add their own dates to the same feed
-through ``register_feed_source`` from their ``AppConfig.ready``: meetings never
-imports them, it asks each registered source for the events a person may see.
+through ``meetings.hooks.calendar_events`` from their ``AppConfig.ready``:
+meetings never imports them, it asks each registered source for the events a
+person may see.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -37,20 +38,11 @@ class FeedEvent:
     last_modified: datetime | None = None
 
 
-FeedSource = Callable[[object], Iterable[FeedEvent]]
-_feed_sources: list[FeedSource] = []
-
-
-def register_feed_source(source: FeedSource) -> FeedSource:
-    """Add a source of more events for a person (idempotent)."""
-    if source not in _feed_sources:
-        _feed_sources.append(source)
-    return source
-
-
 def extra_events(user) -> list[FeedEvent]:
-    """Every registered source's events for ``user``."""
-    return [event for source in _feed_sources for event in source(user)]
+    """The events every app registered in ``hooks.calendar_events`` adds for ``user``."""
+    from .hooks import calendar_events
+
+    return [event for source in calendar_events for event in source(user)]
 
 
 def meetings_calendar(
