@@ -140,6 +140,25 @@ def campaign_table(
 
 
 INDICATOR_CACHE_SECONDS = 300
+# The year's campaign figures on the dashboard are kept this long at most, and
+# forgotten at once (in this process) when a report or campaign changes: with a
+# per-process cache another server may show them a minute late, as it may the
+# rest of the dashboard (DASHBOARD_CACHE_SECONDS).
+YEAR_CACHE_SECONDS = 60
+
+
+def _year_key(year: int) -> str:
+    return f"campaigns:year-figures:{year}"
+
+
+def year_figures_cached(year: int) -> dict:
+    return cache.get_or_set(
+        _year_key(year), lambda: year_figures(year), YEAR_CACHE_SECONDS
+    )
+
+
+def forget_year(*years: int) -> None:
+    cache.delete_many([_year_key(y) for y in years])
 
 
 def catalogue() -> list[Indicator]:

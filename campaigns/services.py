@@ -30,6 +30,7 @@ from members.models import Unit, User
 from notices.services import notify, office_people, unit_people
 from tasks.models import Task, WorkdayOverride
 
+from .figures import forget_year
 from .models import (
     Campaign,
     CampaignEvent,
@@ -146,6 +147,11 @@ def _make_periods(campaign: Campaign, dates: Sequence[date]) -> None:
 def _event(
     campaign: Campaign, kind: str, by: User, *, unit: Unit | None = None, note: str = ""
 ) -> CampaignEvent:
+    """Record a step of the campaign's life. Every change records one, so this is
+    also where the dashboard's cached figures of the campaign's year are dropped
+    (after the commit; a rolled-back change keeps them)."""
+    year = campaign.start_on.year
+    transaction.on_commit(lambda: forget_year(year))
     return CampaignEvent.objects.create(
         campaign=campaign, kind=kind, actor=by, unit=unit, note=note
     )
@@ -304,6 +310,8 @@ def campaign_edit(
     """The office edits a campaign; in 筹备 everything, later its name,
     description and duty clauses (reports rest on the units and periods)."""
     campaign = _claim(campaign, version, statuses=Campaign.OPEN_STATUSES)
+    old_year = campaign.start_on.year
+    transaction.on_commit(lambda: forget_year(old_year))
     planning = may_change_plan(campaign)
     if planning and units is not None:
         organiser = organiser or campaign.organiser

@@ -339,3 +339,31 @@ class BenchSeedTests(PortalTestCase):
         self.assertEqual(
             self.get_as(outsider, campaign.get_absolute_url()).status_code, 404
         )
+
+
+class DashboardTests(PortalTestCase):
+    def test_campaign_figures_on_the_leaders_dashboard(self):
+        campaign = make_campaign(
+            by=self.office, organiser=self.unit_a, units=[self.unit_a]
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            file(campaign, 1, self.liaison_a, enf_filed=4)
+        url = reverse("dashboard:index") + f"?year={campaign.start_on.year}"
+        page = self.get_as(self.leader, url)
+        self.assertContains(page, f"{campaign.start_on.year}年联合执法行动与宣传活动")
+        self.assertContains(page, "1 项，进行中 1 项")
+        self.assertContains(
+            page,
+            '<th class="fw-normal">立案（件）</th><td class="text-end">4</td>',
+            html=True,
+        )
+        # a new report shows at once (the cached figures are dropped on commit)
+        with self.captureOnCommitCallbacks(execute=True):
+            file(campaign, 2, self.liaison_a, enf_filed=3)
+        page = self.get_as(self.leader, url)
+        self.assertContains(
+            page,
+            '<th class="fw-normal">立案（件）</th><td class="text-end">7</td>',
+            html=True,
+        )
+        self.assertEqual(self.get_as(self.liaison_a, url).status_code, 404)
