@@ -99,3 +99,34 @@ class DigestGroupTests(PortalTestCase):
         )
         self.assertIn(self.head_a, groups)
         self.assertNotIn(self.outsider, groups)
+
+
+class DailyDigestTests(PortalTestCase):
+    def test_campaign_part_of_the_digest(self):
+        from django.core import mail
+        from django.utils import timezone
+
+        from notices.digest import digests_send
+
+        from .factories import file, make_campaign, returned
+
+        campaign = make_campaign(
+            by=self.office, organiser=self.unit_a, units=[self.unit_a, self.unit_b]
+        )
+        for n in (1, 2, 3):
+            file(campaign, n, self.liaison_a)
+        returned(file(campaign, 1, self.liaison_b), self.office)
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            sent = dict(digests_send(day=timezone.localdate()))
+        parts = {p.summary for p in sent[self.liaison_b]}
+        self.assertIn("专项行动报表被退回 1 项、专项行动逾期未报 2 项", parts)
+        self.assertIn(
+            "牵头活动中逾期未报 2 项", {p.summary for p in sent[self.liaison_a]}
+        )
+        self.assertNotIn(self.outsider, sent)
+        body = next(m.body for m in mail.outbox if m.to == [self.liaison_b.email])
+        self.assertIn("【报表被退回】", body)
+        self.assertIn(campaign.name, body)
+        # once a day
+        self.assertEqual(digests_send(day=timezone.localdate()), [])
