@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _l
 
@@ -18,9 +19,25 @@ FIRST_YEAR = 2022  # the group was set up in September 2022
 
 
 def year_choices(blank: str | None = None) -> list[tuple[str, str]]:
+    """Years from next year back to the group's first, named in the page's
+    language (2026年 / 2026): a callable, so each form reads the active language."""
     this = timezone.localdate().year
-    years = [(str(y), f"{y}年") for y in range(this + 1, FIRST_YEAR - 1, -1)]
+    years = [
+        (str(y), _l("%(year)d年") % {"year": y})
+        for y in range(this + 1, FIRST_YEAR - 1, -1)
+    ]
     return ([("", blank)] if blank is not None else []) + years
+
+
+def _month_choices() -> list[tuple[str, str]]:
+    return [("", "—")] + [(str(m), str(MONTHS[m])) for m in range(1, 13)]
+
+
+QUARTERS = (_l("第一季度"), _l("第二季度"), _l("第三季度"), _l("第四季度"))
+
+
+def _quarter_choices() -> list[tuple[str, str]]:
+    return [("", "—")] + [(str(q), str(QUARTERS[q - 1])) for q in range(1, 5)]
 
 
 def _all_years():
@@ -91,15 +108,14 @@ class BulletinDraftForm(PortalForm):
         label=_l("月份"),
         coerce=int,
         required=False,
-        choices=[("", "—")] + [(str(m), f"{m}月") for m in range(1, 13)],
+        choices=_month_choices,
         help_text=_l("月度通报时选择。"),
     )
     quarter = forms.TypedChoiceField(
         label=_l("季度"),
         coerce=int,
         required=False,
-        choices=[("", "—")]
-        + [(str(q), label) for q, label in enumerate("一二三四", start=1)],
+        choices=_quarter_choices,
         help_text=_l("季度通报时选择（第一季度至第四季度）。"),
     )
 
