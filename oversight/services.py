@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.figures import citation
 from campaigns.models import Campaign
+from jinwei_ip.lib.forms import StaleEdit
 from jinwei_ip.lib.numbering import assign_document_number
 from members.models import Unit, User
 from notices.services import notify, unit_people
@@ -35,10 +36,6 @@ from .bulletins import (
     period_bounds,
 )
 from .models import Bulletin
-
-
-class StaleEdit(ValidationError):
-    """Someone else saved the bulletin after this person opened the form."""
 
 
 class Frozen(PermissionDenied):
