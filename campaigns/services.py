@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duties.models import DutyClause
+from jinwei_ip.lib.forms import StaleEdit  # the portal's one stale-edit refusal
 from jinwei_ip.lib.workdays import is_workday
 from meetings.models import Decision
 from members.grants import grant_campaign_access
@@ -47,10 +48,6 @@ from .models import (
 S = Campaign.Status
 # A period's reports are due this many working days after it ends.
 REPORT_WORKDAYS = 2
-
-
-class StaleEdit(ValidationError):
-    """Someone else changed the report or campaign after this person opened it."""
 
 
 # --- reporting periods -------------------------------------------------------
