@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "duties",
     "meetings",
     "tasks",
+    "campaigns",
     "annual",
     "oversight",
 ]

@@ -44,7 +44,7 @@ from .forms import (
     decision_formset,
 )
 from .hooks import decision_details
-from .ics import meetings_calendar
+from .ics import extra_events, meetings_calendar
 from .models import Attendance, Meeting, Minutes, Topic
 from .pdf import minutes_filename, minutes_pdf, name_lists, shown_facts
 
@@ -252,7 +252,8 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
     have no session: they subscribe to ``views_calendar.calendar_feed``."""
     meetings = list(Meeting.objects.visible_to(request.user).order_by("starts_at"))
     response = HttpResponse(
-        meetings_calendar(meetings), content_type="text/calendar; charset=utf-8"
+        meetings_calendar(meetings, extra_events(request.user)),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = 'inline; filename="meetings.ics"'
     response["Cache-Control"] = "private"
