@@ -31,5 +31,6 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("tasks/", include("tasks.urls")),
     path("dashboard/", include("tasks.urls_dashboard")),
+    path("jobs/", include("jobs.urls")),
     path("admin/", admin.site.urls),
 ]

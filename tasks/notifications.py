@@ -1,8 +1,9 @@
 """Telling people about their tasks: in-app notifications and e-mail.
 
-Services call these helpers; mail goes out after the surrounding transaction
-commits, so a rolled-back action never sends a message about something that did
-not happen.
+Services call these helpers; mail goes to the outbox (``jobs.services.mail_queue``)
+and a worker sends it after the surrounding transaction commits, so a rolled-back
+action never sends a message about something that did not happen, and a slow or
+broken mail server never holds up the request.
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 
+from jobs.services import mail_queue
 from members.models import Unit, User
 
 from .models import Notification, Task
@@ -47,7 +47,7 @@ def notify(
     context: dict | None = None,
 ) -> list[Notification]:
     """An in-app notification for each recipient and, when ``subject`` is given,
-    one e-mail each (sent on commit, to those with an address)."""
+    one e-mail each (queued in the outbox, to those with an address)."""
     people = list({u.pk: u for u in recipients}.values())
     notes = Notification.objects.bulk_create(
         [Notification(recipient=u, text=text[:300], url=url) for u in people]
@@ -58,11 +58,7 @@ def notify(
             if not person.email:
                 continue
             body = render_to_string(template, {**body_context, "person": person})
-            transaction.on_commit(
-                lambda p=person, b=body: send_mail(
-                    subject, b, None, [p.email], fail_silently=False
-                )
-            )
+            mail_queue(to=person.email, subject=subject, body=body, recipient=person)
     return notes
 
 

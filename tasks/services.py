@@ -1188,8 +1188,9 @@ def reminders_send(*, day: date, dry_run: bool = False) -> list[tuple[User, dict
     """One digest per person per day (mail + in-app). A person already reminded on
     ``day`` (ReminderLog) is skipped, so running twice sends nothing twice."""
     from django.conf import settings
-    from django.core.mail import send_mail
     from django.template.loader import render_to_string
+
+    from jobs.services import mail_queue
 
     from .models import Notification, ReminderLog
 
@@ -1233,11 +1234,11 @@ def reminders_send(*, day: date, dry_run: bool = False) -> list[tuple[User, dict
                         **groups,
                     },
                 )
-                send_mail(
-                    _("【督办提醒】%(d)s：%(s)s")
+                mail_queue(
+                    to=person.email,
+                    subject=_("【督办提醒】%(d)s：%(s)s")
                     % {"d": day.isoformat(), "s": summary},
-                    body,
-                    None,
-                    [person.email],
+                    body=body,
+                    recipient=person,
                 )
     return sent

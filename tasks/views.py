@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -61,8 +63,7 @@ from .importer import (
     parse_work_plan,
     template_workbook,
 )
-from .ledger import LEDGER_HEADERS, LEDGER_WIDTHS, filter_summary, ledger_rows
-from .ledger_pdf import ledger_title
+from .ledger import XLSX_TYPE, ledger_rows, ledger_workbook
 from .models import (
     CoUnit,
     Extension,
@@ -192,35 +193,41 @@ def task_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @limited("export")
 def task_export(request: HttpRequest) -> HttpResponse:
-    """督办台账 as .xlsx for the list's current filter (formula-safe)."""
-    from jinwei_ip.lib.xlsx import write_table
-
-    form, qs = filtered_tasks(request.user, request.GET)
-    today = timezone.localdate()
-    rows = ledger_rows(qs)
-    caption = _(
-        "金台区知识产权工作协调领导小组督办台账（%(d)s）　筛选条件：%(f)s　共 %(n)d 项"
-    ) % {"d": today.isoformat(), "f": filter_summary(form), "n": len(rows)}
-    if request.user.is_unit_member:
-        # as the PDF ledger's title: a unit's file is its own tasks, and says so
-        caption = f"{ledger_title(request.user)}　{caption}"
-    data = write_table(
-        title=_("督办台账"),
-        caption=caption,
-        headers=[str(h) for h in LEDGER_HEADERS],
-        rows=rows,
-        widths=LEDGER_WIDTHS,
-    )
-    export_event(request, "task_ledger_xlsx", count=len(rows))
-    response = HttpResponse(
-        data,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    filename = f"督办台账-{today.isoformat()}.xlsx"
+    """督办台账 as .xlsx for the list's current filter (formula-safe); a large
+    selection is made by a worker, with a progress page (``tasks.background``)."""
     from django.utils.http import content_disposition_header
 
+    form, qs = filtered_tasks(request.user, request.GET)
+    if qs.count() > settings.EXPORT_INLINE_MAX_ROWS:
+        return export_job_start(request, "ledger_xlsx")
+    today = timezone.localdate()
+    rows = ledger_rows(qs)
+    data = ledger_workbook(user=request.user, form=form, rows=rows, today=today)
+    export_event(request, "task_ledger_xlsx", count=len(rows))
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    filename = f"督办台账-{today.isoformat()}.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def export_job_start(request: HttpRequest, kind: str) -> HttpResponse:
+    """Hand the ledger export for the list's filter to a worker and show its
+    progress page."""
+    from jobs.services import job_start
+
+    from .background import LEDGER_JOB_TITLES
+
+    back = reverse("tasks:list")
+    if request.GET:
+        back += "?" + request.GET.urlencode()
+    job = job_start(
+        owner=request.user,
+        kind=kind,
+        title=str(LEDGER_JOB_TITLES[kind]),
+        params={"query": request.GET.urlencode()},
+        back_url=back,
+    )
+    return redirect(job)
 
 
 # --- the task page ---------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -20,7 +21,7 @@ from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
 from jinwei_ip.lib.ratelimit import limited
 
 from . import ledger_pdf
-from .views import filtered_tasks
+from .views import export_job_start, filtered_tasks
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ def task_export_pdf(request: HttpRequest) -> HttpResponse:
     """督办台账 as a PDF for the list's current filter (at most MAX_TASKS rows)."""
     form, qs = filtered_tasks(request.user, request.GET)
     count = qs.count()
+    if settings.EXPORT_INLINE_MAX_ROWS < count <= ledger_pdf.MAX_TASKS:
+        return export_job_start(request, "ledger_pdf")
     if count > ledger_pdf.MAX_TASKS:
         messages.error(
             request,

@@ -95,7 +95,12 @@ class ExportTests(PortalTestCase):
 class ReminderTests(PortalTestCase):
     def run_cmd(self, day, *extra) -> str:
         out = StringIO()
-        call_command("send_reminders", "--date", day.isoformat(), *extra, stdout=out)
+        # the digests' mail is queued in the outbox and sent once the command's
+        # transactions commit (the test queue runs jobs at once)
+        with self.captureOnCommitCallbacks(execute=True):
+            call_command(
+                "send_reminders", "--date", day.isoformat(), *extra, stdout=out
+            )
         return out.getvalue()
 
     def test_nothing_due_nothing_sent(self):
