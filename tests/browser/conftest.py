@@ -24,6 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "test-results"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DEMO_PASSWORD = "jinwei-demo-2026"
+# The running portal's environment, for a test that starts its job worker
+# (``manage.py run_huey``) on the same database and queue.
+PORTAL_ENV: dict[str, str] = {}
 
 
 def _free_port() -> int:
@@ -50,7 +53,11 @@ def portal_url() -> Iterator[str]:
         "SECURE_SSL_REDIRECT": "0",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "DEMO_PASSWORD": DEMO_PASSWORD,
+        # the demo ledger is small: exports of more rows than this become jobs
+        "EXPORT_INLINE_MAX_ROWS": "5",
+        "QUEUE_POLL_SECONDS": "0.5",
     }
+    PORTAL_ENV.update(env)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run(
         [*manage, "migrate", "--no-input", "-v0"], env=env, check=True, cwd=ROOT
