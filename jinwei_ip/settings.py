@@ -274,6 +274,12 @@ if QUEUE_URL:
     HUEY["url"] = QUEUE_URL
 else:
     HUEY["filename"] = str(VAR_DIR / "huey.sqlite3")
+# Losing nothing when a worker dies (jobs.services): a job's lease and a mail's
+# claim run out after these seconds, and the sweep re-enqueues rows that waited
+# QUEUE_GRACE_SECONDS past their time. The rehearsal (bench/rehearsal.py) shortens them.
+QUEUE_LEASE_SECONDS = int(os.environ.get("QUEUE_LEASE_SECONDS", "600"))
+QUEUE_CLAIM_SECONDS = int(os.environ.get("QUEUE_CLAIM_SECONDS", "120"))
+QUEUE_GRACE_SECONDS = int(os.environ.get("QUEUE_GRACE_SECONDS", "300"))
 # Ledger exports of more rows than this are made by a worker, with a progress page.
 EXPORT_INLINE_MAX_ROWS = int(os.environ.get("EXPORT_INLINE_MAX_ROWS", "300"))
 # The daily digest goes out from this hour (Asia/Shanghai) on, by the queue's

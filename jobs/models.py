@@ -118,6 +118,7 @@ class Job(models.Model):
     # a running job's worker pushes this forward as it works; a job whose lease
     # ran out belongs to a worker that died, and the sweep gives it to another
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    worker = models.CharField(_("处理进程"), max_length=100, blank=True)
 
     objects = JobQuerySet.as_manager()
 
