@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _l
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
+from jinwei_ip.lib.workdays import is_workday
 from jobs import exports
 from jobs.models import Job
 
@@ -29,13 +30,14 @@ LEDGER_JOB_TITLES = {
 
 
 def digest_due(now: datetime | None = None) -> list:
-    """Send today's digest if its hour has come. Run every ten minutes: the
-    first run after REMINDER_HOUR sends, the rest find everyone reminded
-    (ReminderLog), and a worker that was down at the hour catches up."""
+    """Send today's digest if it is a working day and its hour has come. Run
+    every ten minutes: the first run after REMINDER_HOUR sends, the rest find
+    everyone reminded (ReminderLog), and a worker that was down at the hour
+    catches up. (``manage.py send_reminders`` sends on any day it is run.)"""
     from .services import reminders_send
 
     local = timezone.localtime(now)
-    if local.hour < settings.REMINDER_HOUR:
+    if local.hour < settings.REMINDER_HOUR or not is_workday(local.date()):
         return []
     return reminders_send(day=local.date())
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 from django.core import mail
@@ -51,7 +52,15 @@ class ScheduleTests(PortalTestCase):
         self.assertNotIn("daily_digest", self.due_at(8, 11))
         self.assertIn("sweep_lost_work", self.due_at(8, 11))
 
-    def test_digest_waits_for_its_hour_then_goes_once(self):
+    def test_no_digest_on_a_day_off(self):
+        morning = datetime.combine(self.today, datetime.min.time(), SHANGHAI)
+        with mock.patch("tasks.background.is_workday", return_value=False):
+            with self.captureOnCommitCallbacks(execute=True):
+                self.assertEqual(digest_due(morning.replace(hour=9)), [])
+        self.assertFalse(Mail.objects.exists())
+
+    @mock.patch("tasks.background.is_workday", return_value=True)
+    def test_digest_waits_for_its_hour_then_goes_once(self, _workday):
         morning = datetime.combine(self.today, datetime.min.time(), SHANGHAI)
         with self.captureOnCommitCallbacks(execute=True):
             self.assertEqual(digest_due(morning.replace(hour=7, minute=50)), [])
