@@ -569,7 +569,7 @@ def main() -> None:
     parser.add_argument(
         "--drain", type=int, default=240, help="seconds to wait for the queue"
     )
-    parser.add_argument("--steps", type=int, nargs="*", default=[10, 20, 30, 45, 60])
+    parser.add_argument("--steps", type=int, nargs="*", default=[2, 5, 10, 20, 30, 45])
     parser.add_argument("--step-seconds", type=int, default=40)
     args = parser.parse_args()
     if args.setup:
