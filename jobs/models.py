@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,7 +72,7 @@ class Mail(models.Model):
         return f"{self.to}: {self.subject}"
 
     def get_absolute_url(self) -> str:
-        return reverse("jobs:outbox") + f"?q={self.to}"
+        return reverse("jobs:outbox") + "?" + urlencode({"q": self.to})
 
     @property
     def can_resend(self) -> bool:

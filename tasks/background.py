@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task
 
 from jinwei_ip.lib.workdays import is_workday
 from jobs import exports
@@ -42,10 +42,22 @@ def digest_due(now: datetime | None = None) -> list:
     return reminders_send(day=local.date())
 
 
+DIGEST_LOCK = "jobs:daily-digest"
+
+
 @db_periodic_task(crontab(minute="*/10"))
-@lock_task("daily-digest")
 def daily_digest() -> int:
-    return len(digest_due())
+    """Every worker's scheduler enqueues this; one run at a time goes ahead. The
+    lock is in the cache (Redis with several servers) and expires on its own, so a
+    worker killed while sending cannot hold it (huey's lock_task would, forever)."""
+    from django.core.cache import cache
+
+    if not cache.add(DIGEST_LOCK, 1, timeout=15 * 60):
+        return 0
+    try:
+        return len(digest_due())
+    finally:
+        cache.delete(DIGEST_LOCK)
 
 
 # --- ledger exports -----------------------------------------------------------

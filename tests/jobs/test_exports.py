@@ -210,3 +210,28 @@ class LostJobTests(PortalTestCase):
         import os
 
         self.assertFalse(os.path.exists(path))
+
+
+class JobListTests(PortalTestCase):
+    def make_jobs(self, n: int) -> None:
+        Job.objects.bulk_create(
+            Job(owner=self.office, kind="ledger_xlsx", title=f"台账{i}", state="done")
+            for i in range(n)
+        )
+
+    def test_queries_do_not_grow_and_only_own_jobs(self):
+        Job.objects.create(owner=self.liaison_a, kind="ledger_xlsx", title="别人的")
+        self.make_jobs(2)
+        self.login(self.office)
+        self.client.get(reverse("jobs:list"))
+        with self.assertNumQueries(5) as small:
+            self.client.get(reverse("jobs:list"))
+        self.make_jobs(50)
+        with self.assertNumQueries(len(small.captured_queries)):
+            response = self.client.get(reverse("jobs:list"))
+        self.assertContains(response, "下一页")
+        self.assertNotContains(response, "别人的")
+        self.assertLoginRedirect(self.get_as(None, reverse("jobs:list")))
+        self.assertEqual(
+            self.post_as(self.office, reverse("jobs:list")).status_code, 405
+        )

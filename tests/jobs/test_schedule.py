@@ -79,3 +79,25 @@ class ScheduleTests(PortalTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             self.assertEqual(digest_due(morning.replace(hour=8, minute=10)), [])
         self.assertEqual(Mail.objects.filter(to=self.liaison_a.email).count(), 1)
+
+    @mock.patch("tasks.background.is_workday", return_value=True)
+    def test_one_digest_run_at_a_time(self, _workday):
+        from django.core.cache import cache
+
+        from tasks.background import DIGEST_LOCK, daily_digest
+
+        cache.add(DIGEST_LOCK, 1, timeout=60)  # another worker is sending
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertEqual(daily_digest.call_local(), 0)
+        self.assertFalse(Mail.objects.exists())
+        cache.delete(DIGEST_LOCK)
+        with mock.patch(
+            "tasks.background.timezone.localtime",
+            return_value=datetime.combine(
+                self.today, datetime.min.time(), SHANGHAI
+            ).replace(hour=9),
+        ):
+            with self.captureOnCommitCallbacks(execute=True):
+                self.assertGreater(daily_digest.call_local(), 0)
+        self.assertTrue(Mail.objects.filter(to=self.liaison_a.email).exists())
+        self.assertFalse(cache.get(DIGEST_LOCK))
