@@ -9,7 +9,6 @@ from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
@@ -20,10 +19,11 @@ from jobs.models import Job
 from . import ledger_pdf
 from .ledger import XLSX_TYPE, ledger_rows, ledger_workbook
 
-LEDGER_JOB_TITLES = {
-    "ledger_xlsx": _l("督办台账（Excel）"),
-    "ledger_pdf": _l("督办台账（PDF）"),
-}
+
+def ledger_job_title(kind: str) -> str:
+    return {"ledger_xlsx": _("督办台账（Excel）"), "ledger_pdf": _("督办台账（PDF）")}[
+        kind
+    ]
 
 
 # --- the daily digest ---------------------------------------------------------

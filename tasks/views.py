@@ -215,7 +215,7 @@ def export_job_start(request: HttpRequest, kind: str) -> HttpResponse:
     progress page."""
     from jobs.services import job_start
 
-    from .background import LEDGER_JOB_TITLES
+    from .background import ledger_job_title
 
     back = reverse("tasks:list")
     if request.GET:
@@ -223,7 +223,7 @@ def export_job_start(request: HttpRequest, kind: str) -> HttpResponse:
     job = job_start(
         owner=request.user,
         kind=kind,
-        title=str(LEDGER_JOB_TITLES[kind]),
+        title=ledger_job_title(kind),
         params={"query": request.GET.urlencode()},
         back_url=back,
     )
