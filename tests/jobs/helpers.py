@@ -7,6 +7,7 @@ import smtplib
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from unittest import mock
 
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
@@ -38,7 +39,10 @@ def queued() -> Iterator[None]:
     HUEY._immediate = False
     HUEY.storage = MemoryStorage(HUEY.name)
     try:
-        yield
+        # A worker closes its database connection around each job; in a test
+        # that would close the test's transaction (PostgreSQL).
+        with mock.patch("huey.contrib.djhuey.close_old_connections"):
+            yield
     finally:
         HUEY.storage, HUEY._immediate = storage, immediate
 
