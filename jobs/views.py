@@ -17,6 +17,7 @@ from .forms import OutboxFilterForm
 from .models import Job, Mail
 
 PER_PAGE = 30
+HTMX_STOP_POLLING = 286
 
 
 @require_GET
@@ -34,9 +35,15 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress block alone, polled by htmx while the job runs."""
+    """The progress block alone, polled by htmx while the job runs; once the job
+    has finished the answer is 286, which tells htmx to stop polling."""
     job = get_job_for(request.user, pk)
-    return render(request, "jobs/_progress.html", {"job": job})
+    return render(
+        request,
+        "jobs/_progress.html",
+        {"job": job},
+        status=200 if job.is_active else HTMX_STOP_POLLING,
+    )
 
 
 @require_GET

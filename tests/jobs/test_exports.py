@@ -41,16 +41,21 @@ class LedgerJobTests(PortalTestCase):
             self.assertContains(page, 'aria-valuenow="0"')
             self.assertContains(page, "排队中")
             self.assertContains(page, 'hx-trigger="every 1s"')
+            running = self.get_as(self.office, reverse("jobs:progress", args=[job.pk]))
+            self.assertEqual(running.status_code, 200)  # keep polling
+            self.assertContains(running, "排队中")
             self.assertNotContains(page, reverse("jobs:download", args=[job.pk]))
             self.assertEqual(drain(), 1)
         job.refresh_from_db()
         self.assertEqual(job.state, Job.State.DONE)
         self.assertEqual(job.progress, 100)
         partial = self.get_as(self.office, reverse("jobs:progress", args=[job.pk]))
-        self.assertContains(partial, 'aria-valuenow="100"')
-        self.assertNotContains(partial, "hx-trigger")  # polling stops
+        self.assertContains(partial, 'aria-valuenow="100"', status_code=286)
+        # 286: htmx stops polling; the page itself no longer polls either
+        page = self.get_as(self.office, job.get_absolute_url())
+        self.assertNotContains(page, "hx-trigger")
         download = reverse("jobs:download", args=[job.pk])
-        self.assertContains(partial, download)
+        self.assertContains(partial, download, status_code=286)
         response = self.get_as(self.office, download)
         self.assertEqual(response.status_code, 200)
         self.assertIn("attachment", response["Content-Disposition"])
@@ -94,7 +99,7 @@ class LedgerJobTests(PortalTestCase):
             reverse("jobs:download", args=[job.pk]),
         ]
         for url in urls:
-            self.assertEqual(self.get_as(self.office, url).status_code, 200)
+            self.assertIn(self.get_as(self.office, url).status_code, (200, 286))
             # another person's job, even the office's colleague or a leader: 404
             for person in (self.leader, self.deputy, self.liaison_a, self.outsider):
                 self.assertEqual(self.get_as(person, url).status_code, 404, url)
