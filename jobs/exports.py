@@ -2,7 +2,7 @@
 
 An app that has a long export declares it in its ``background.py``::
 
-    @exports.runner("ledger_pdf")
+    @exports.runner("task_ledger_pdf")
     def ledger_pdf(job: Job, progress: Progress) -> Output: ...
 
 so this app runs jobs without importing the apps that define them (it sits

@@ -55,7 +55,8 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
         handle = job.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    export_event(request, f"job_{job.kind}", job)
+    # the audit log names the output as the inline download did (bulletin_pdf, ...)
+    export_event(request, job.kind, job)
     return FileResponse(
         handle,
         as_attachment=True,

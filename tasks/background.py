@@ -21,9 +21,10 @@ from .ledger import XLSX_TYPE, ledger_rows, ledger_workbook
 
 
 def ledger_job_title(kind: str) -> str:
-    return {"ledger_xlsx": _("督办台账（Excel）"), "ledger_pdf": _("督办台账（PDF）")}[
-        kind
-    ]
+    return {
+        "task_ledger_xlsx": _("督办台账（Excel）"),
+        "task_ledger_pdf": _("督办台账（PDF）"),
+    }[kind]
 
 
 # --- the daily digest ---------------------------------------------------------
@@ -84,7 +85,7 @@ def _rows_with_progress(qs, progress: exports.Progress, start: int, end: int):
     return rows
 
 
-@exports.runner("ledger_xlsx")
+@exports.runner("task_ledger_xlsx")
 def ledger_xlsx(job: Job, progress: exports.Progress) -> exports.Output:
     form, qs = _selection(job, progress)
     rows = _rows_with_progress(qs, progress, 10, 80)
@@ -94,7 +95,7 @@ def ledger_xlsx(job: Job, progress: exports.Progress) -> exports.Output:
     return exports.Output(data, f"督办台账-{today.isoformat()}.xlsx", XLSX_TYPE)
 
 
-@exports.runner("ledger_pdf")
+@exports.runner("task_ledger_pdf")
 def ledger_pdf_job(job: Job, progress: exports.Progress) -> exports.Output:
     from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
 
@@ -123,3 +124,36 @@ def ledger_pdf_job(job: Job, progress: exports.Progress) -> exports.Output:
     return exports.Output(
         data, ledger_pdf.filename(timezone.localdate(now)), "application/pdf"
     )
+
+
+# --- bulletins ------------------------------------------------------------------
+
+
+@exports.runner("bulletin_pdf")
+def bulletin_pdf_job(job: Job, progress: exports.Progress) -> exports.Output:
+    from django.http import Http404
+
+    from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
+
+    from . import bulletin_pdf, bulletins
+
+    try:
+        # asked again as the person: a draft discarded since, or a person moved
+        # to another unit, gets no file
+        bulletin = bulletins.get_bulletin_for(job.owner, job.params["bulletin"])
+    except Http404 as error:
+        raise exports.JobError(
+            _("这份通报已不存在，或您已无权查看，无法生成 PDF。")
+        ) from error
+    progress(20, _("排版 PDF"))
+    try:
+        data = bulletin_pdf.render_bulletin(bulletin)
+    except CJKFontsMissing as error:
+        raise exports.JobError(
+            _(
+                "服务器没有安装中文字体，暂时无法生成 PDF。"
+                "请联系系统管理员安装 Noto CJK 字体：%(cmd)s。"
+            )
+            % {"cmd": INSTALL_HINT}
+        ) from error
+    return exports.Output(data, bulletin_pdf.filename(bulletin), "application/pdf")

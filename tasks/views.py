@@ -199,7 +199,7 @@ def task_export(request: HttpRequest) -> HttpResponse:
 
     form, qs = filtered_tasks(request.user, request.GET)
     if qs.count() > settings.EXPORT_INLINE_MAX_ROWS:
-        return export_job_start(request, "ledger_xlsx")
+        return export_job_start(request, "task_ledger_xlsx")
     today = timezone.localdate()
     rows = ledger_rows(qs)
     data = ledger_workbook(user=request.user, form=form, rows=rows, today=today)

@@ -28,8 +28,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from duties.models import DutyClause
-from jinwei_ip.lib.audit import export_event
-from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
 from jinwei_ip.lib.ratelimit import limited
 from meetings.models import Meeting
 from members.access import (
@@ -40,7 +38,7 @@ from members.access import (
 )
 
 from . import bulletins, dashboard
-from .bulletin_pdf import bulletin_pdf_response, paragraphs
+from .bulletin_pdf import paragraphs
 from .forms_dashboard import (
     BulletinDraftForm,
     BulletinEditForm,
@@ -382,19 +380,16 @@ def bulletin_discard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @limited("pdf")
 def bulletin_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The bulletin's PDF is made by the job worker (``tasks.background``): the
+    request only hands it over and shows the progress page."""
+    from jobs.services import job_start
+
     bulletin = bulletins.get_bulletin_for(request.user, pk)
-    try:
-        response = bulletin_pdf_response(bulletin)
-    except CJKFontsMissing:
-        logger.exception("Bulletin PDF: no CJK font on this server")
-        messages.error(
-            request,
-            _(
-                "服务器没有安装中文字体，暂时无法生成 PDF。"
-                "请联系系统管理员安装 Noto CJK 字体：%(cmd)s。"
-            )
-            % {"cmd": INSTALL_HINT},
-        )
-        return redirect(bulletin)
-    export_event(request, "bulletin_pdf", bulletin)
-    return response
+    job = job_start(
+        owner=request.user,
+        kind="bulletin_pdf",
+        title=_("%(title)s（PDF）") % {"title": bulletin.title},
+        params={"bulletin": bulletin.pk},
+        back_url=bulletin.get_absolute_url(),
+    )
+    return redirect(job)

@@ -40,7 +40,7 @@ def task_export_pdf(request: HttpRequest) -> HttpResponse:
     form, qs = filtered_tasks(request.user, request.GET)
     count = qs.count()
     if settings.EXPORT_INLINE_MAX_ROWS < count <= ledger_pdf.MAX_TASKS:
-        return export_job_start(request, "ledger_pdf")
+        return export_job_start(request, "task_ledger_pdf")
     if count > ledger_pdf.MAX_TASKS:
         messages.error(
             request,

@@ -7,6 +7,7 @@ see exactly what a newcomer sees. Debian's Chromium is used (no browser download
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -135,6 +136,24 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, "rep_" + report.when, report)
+
+
+@contextlib.contextmanager
+def job_worker() -> Iterator[None]:
+    """The portal's job worker (``manage.py run_huey``, as ``make run`` starts it)
+    for the length of the block: PDFs and large exports are made by it."""
+    worker = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "run_huey", "--workers", "1"],
+        env=PORTAL_ENV,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
 
 
 def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from playwright.sync_api import expect
 
-from .conftest import PORTAL_ENV, RESULTS, ROOT, login
+from .conftest import RESULTS, job_worker, login
 
 
 def test_large_ledger_pdf_shows_progress_then_the_file(page, portal_url):
@@ -23,14 +20,7 @@ def test_large_ledger_pdf_shows_progress_then_the_file(page, portal_url):
     expect(page.get_by_text("排队中，等待后台处理")).to_be_visible()
     RESULTS.mkdir(exist_ok=True)
     page.screenshot(path=str(RESULTS / "job-progress-queued.png"))
-    worker = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "run_huey", "--workers", "1"],
-        env=PORTAL_ENV,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    with job_worker():
         download_link = page.get_by_role("link", name="下载 督办台账-")
         expect(download_link).to_be_visible(timeout=60_000)  # htmx polling
         expect(bar).to_have_attribute("aria-valuenow", "100")
@@ -42,9 +32,6 @@ def test_large_ledger_pdf_shows_progress_then_the_file(page, portal_url):
         assert download.suggested_filename.endswith(".pdf")
         with open(download.path(), "rb") as f:
             assert f.read(5) == b"%PDF-"
-    finally:
-        worker.terminate()
-        worker.wait(timeout=10)
     # the person's list of exports offers it again
     page.goto(portal_url + "/jobs/")
     expect(page.get_by_role("link", name="下载")).to_have_count(1)

@@ -118,7 +118,7 @@ class LedgerJobTests(PortalTestCase):
             progress(40, "写入")
             raise OSError("disk full")
 
-        with mock.patch.dict(exports.RUNNERS, {"ledger_xlsx": broken}):
+        with mock.patch.dict(exports.RUNNERS, {"task_ledger_xlsx": broken}):
             self.start(self.office)
         job = Job.objects.get()
         self.assertEqual(job.state, Job.State.FAILED)
@@ -153,7 +153,7 @@ class LostJobTests(PortalTestCase):
         make_task(by=self.office, lead=self.unit_a)
         return Job.objects.create(
             owner=self.office,
-            kind="ledger_xlsx",
+            kind="task_ledger_xlsx",
             title="督办台账",
             params={"query": "", "lang": "zh-hans"},
             **fields,
@@ -220,12 +220,19 @@ class LostJobTests(PortalTestCase):
 class JobListTests(PortalTestCase):
     def make_jobs(self, n: int) -> None:
         Job.objects.bulk_create(
-            Job(owner=self.office, kind="ledger_xlsx", title=f"台账{i}", state="done")
+            Job(
+                owner=self.office,
+                kind="task_ledger_xlsx",
+                title=f"台账{i}",
+                state="done",
+            )
             for i in range(n)
         )
 
     def test_queries_do_not_grow_and_only_own_jobs(self):
-        Job.objects.create(owner=self.liaison_a, kind="ledger_xlsx", title="别人的")
+        Job.objects.create(
+            owner=self.liaison_a, kind="task_ledger_xlsx", title="别人的"
+        )
         self.make_jobs(2)
         self.login(self.office)
         self.client.get(reverse("jobs:list"))
@@ -240,3 +247,30 @@ class JobListTests(PortalTestCase):
         self.assertEqual(
             self.post_as(self.office, reverse("jobs:list")).status_code, 405
         )
+
+
+class BulletinJobTests(PortalTestCase):
+    def test_bulletin_pdf_is_a_job_and_a_discarded_draft_fails_in_chinese(self):
+        from tasks import bulletins
+
+        draft = bulletins.bulletin_draft(
+            period="month", year=2026, index=10, by=self.office
+        )
+        response = self.get_as(
+            self.office, reverse("dashboard:bulletin_pdf", args=[draft.pk])
+        )
+        job = Job.objects.get(kind="bulletin_pdf")
+        self.assertRedirects(response, job.get_absolute_url())
+        self.assertEqual(job.params["bulletin"], draft.pk)
+        # a unit's liaison may not see the draft: no job for them
+        self.assertEqual(
+            self.get_as(
+                self.liaison_a, reverse("dashboard:bulletin_pdf", args=[draft.pk])
+            ).status_code,
+            404,
+        )
+        bulletins.bulletin_discard(bulletin=draft, by=self.office)
+        self.assertEqual(services.job_run(job_id=job.pk), "failed")
+        page = self.get_as(self.office, job.get_absolute_url())
+        self.assertContains(page, "这份通报已不存在，或您已无权查看")
+        self.assertContains(page, "重试")
