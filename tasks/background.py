@@ -1,18 +1,12 @@
-"""The tasks app's work on the job queue (``jobs``): the daily digest on the
-queue's own schedule, and the ledger exports too large for a request."""
+"""The tasks app's work on the job queue (``jobs``): the ledger exports too large
+for a request."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
-from jinwei_ip.lib.workdays import is_workday
 from jobs import exports
 from jobs.models import Job
 
@@ -25,40 +19,6 @@ def ledger_job_title(kind: str) -> str:
         "task_ledger_xlsx": _("督办台账（Excel）"),
         "task_ledger_pdf": _("督办台账（PDF）"),
     }[kind]
-
-
-# --- the daily digest ---------------------------------------------------------
-
-
-def digest_due(now: datetime | None = None) -> list:
-    """Send today's digest if it is a working day and its hour has come. Run
-    every ten minutes: the first run after REMINDER_HOUR sends, the rest find
-    everyone reminded (ReminderLog), and a worker that was down at the hour
-    catches up. (``manage.py send_reminders`` sends on any day it is run.)"""
-    from .services import reminders_send
-
-    local = timezone.localtime(now)
-    if local.hour < settings.REMINDER_HOUR or not is_workday(local.date()):
-        return []
-    return reminders_send(day=local.date())
-
-
-DIGEST_LOCK = "jobs:daily-digest"
-
-
-@db_periodic_task(crontab(minute="*/10"))
-def daily_digest() -> int:
-    """Every worker's scheduler enqueues this; one run at a time goes ahead. The
-    lock is in the cache (Redis with several servers) and expires on its own, so a
-    worker killed while sending cannot hold it (huey's lock_task would, forever)."""
-    from django.core.cache import cache
-
-    if not cache.add(DIGEST_LOCK, 1, timeout=15 * 60):
-        return 0
-    try:
-        return len(digest_due())
-    finally:
-        cache.delete(DIGEST_LOCK)
 
 
 # --- ledger exports -----------------------------------------------------------
@@ -124,36 +84,3 @@ def ledger_pdf_job(job: Job, progress: exports.Progress) -> exports.Output:
     return exports.Output(
         data, ledger_pdf.filename(timezone.localdate(now)), "application/pdf"
     )
-
-
-# --- bulletins ------------------------------------------------------------------
-
-
-@exports.runner("bulletin_pdf")
-def bulletin_pdf_job(job: Job, progress: exports.Progress) -> exports.Output:
-    from django.http import Http404
-
-    from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
-
-    from . import bulletin_pdf, bulletins
-
-    try:
-        # asked again as the person: a draft discarded since, or a person moved
-        # to another unit, gets no file
-        bulletin = bulletins.get_bulletin_for(job.owner, job.params["bulletin"])
-    except Http404 as error:
-        raise exports.JobError(
-            _("这份通报已不存在，或您已无权查看，无法生成 PDF。")
-        ) from error
-    progress(20, _("排版 PDF"))
-    try:
-        data = bulletin_pdf.render_bulletin(bulletin)
-    except CJKFontsMissing as error:
-        raise exports.JobError(
-            _(
-                "服务器没有安装中文字体，暂时无法生成 PDF。"
-                "请联系系统管理员安装 Noto CJK 字体：%(cmd)s。"
-            )
-            % {"cmd": INSTALL_HINT}
-        ) from error
-    return exports.Output(data, bulletin_pdf.filename(bulletin), "application/pdf")

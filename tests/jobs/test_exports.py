@@ -251,7 +251,7 @@ class JobListTests(PortalTestCase):
 
 class BulletinJobTests(PortalTestCase):
     def test_bulletin_pdf_is_a_job_and_a_discarded_draft_fails_in_chinese(self):
-        from tasks import bulletins
+        from oversight import services as bulletins
 
         draft = bulletins.bulletin_draft(
             period="month", year=2026, index=10, by=self.office

@@ -11,9 +11,9 @@ from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from jobs.models import Mail
+from notices.background import digest_due
+from notices.models import ReminderLog
 from tasks import services as task_services
-from tasks.background import digest_due
-from tasks.models import ReminderLog
 from tests.base import PortalTestCase
 from tests.tasks.factories import make_task
 
@@ -54,12 +54,12 @@ class ScheduleTests(PortalTestCase):
 
     def test_no_digest_on_a_day_off(self):
         morning = datetime.combine(self.today, datetime.min.time(), SHANGHAI)
-        with mock.patch("tasks.background.is_workday", return_value=False):
+        with mock.patch("notices.background.is_workday", return_value=False):
             with self.captureOnCommitCallbacks(execute=True):
                 self.assertEqual(digest_due(morning.replace(hour=9)), [])
         self.assertFalse(Mail.objects.exists())
 
-    @mock.patch("tasks.background.is_workday", return_value=True)
+    @mock.patch("notices.background.is_workday", return_value=True)
     def test_digest_waits_for_its_hour_then_goes_once(self, _workday):
         morning = datetime.combine(self.today, datetime.min.time(), SHANGHAI)
         with self.captureOnCommitCallbacks(execute=True):
@@ -80,11 +80,11 @@ class ScheduleTests(PortalTestCase):
             self.assertEqual(digest_due(morning.replace(hour=8, minute=10)), [])
         self.assertEqual(Mail.objects.filter(to=self.liaison_a.email).count(), 1)
 
-    @mock.patch("tasks.background.is_workday", return_value=True)
+    @mock.patch("notices.background.is_workday", return_value=True)
     def test_one_digest_run_at_a_time(self, _workday):
         from django.core.cache import cache
 
-        from tasks.background import DIGEST_LOCK, daily_digest
+        from notices.background import DIGEST_LOCK, daily_digest
 
         cache.add(DIGEST_LOCK, 1, timeout=60)  # another worker is sending
         with self.captureOnCommitCallbacks(execute=True):
@@ -92,7 +92,7 @@ class ScheduleTests(PortalTestCase):
         self.assertFalse(Mail.objects.exists())
         cache.delete(DIGEST_LOCK)
         with mock.patch(
-            "tasks.background.timezone.localtime",
+            "notices.background.timezone.localtime",
             return_value=datetime.combine(
                 self.today, datetime.min.time(), SHANGHAI
             ).replace(hour=9),
