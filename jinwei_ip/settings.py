@@ -62,7 +62,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "huey.contrib.djhuey",
     "members",
+    "jobs",
     "notices",
     "duties",
     "meetings",
@@ -250,10 +252,50 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+# with EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (rehearsals)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+# One SMTP conversation may last this long; a mail server that hangs fails the
+# attempt, which the job queue retries (jobs.services).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "知识产权领导小组办公室 <noreply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The job queue (huey, see README "Background work"). No QUEUE_URL: a SQLite file
+# beside the database, for one machine (make run starts its worker). QUEUE_URL=
+# redis://host:6379/N: one queue for every app server and worker. Tests run jobs
+# in the request that enqueues them (QUEUE_IMMEDIATE), with no worker.
+QUEUE_URL = os.environ.get("QUEUE_URL", "")
+HUEY = {
+    "huey_class": "huey.RedisHuey" if QUEUE_URL else "huey.SqliteHuey",
+    "name": os.environ.get("QUEUE_NAME", "jinwei-ip"),
+    "results": False,
+    "utc": True,
+    "immediate": env_bool("QUEUE_IMMEDIATE", TESTING),
+    "consumer": {
+        "workers": int(os.environ.get("QUEUE_WORKERS", "2")),
+        "worker_type": "thread",
+        "check_worker_health": True,
+        # an idle worker looks at a SQLite queue at most this often (Redis blocks)
+        "max_delay": float(os.environ.get("QUEUE_POLL_SECONDS", "2")),
+    },
+}
+if QUEUE_URL:
+    HUEY["url"] = QUEUE_URL
+else:
+    HUEY["filename"] = str(VAR_DIR / "huey.sqlite3")
+# Losing nothing when a worker dies (jobs.services): a job's lease and a mail's
+# claim run out after these seconds, and the sweep re-enqueues rows that waited
+# QUEUE_GRACE_SECONDS past their time. The rehearsal (bench/rehearsal.py) shortens them.
+QUEUE_LEASE_SECONDS = int(os.environ.get("QUEUE_LEASE_SECONDS", "600"))
+QUEUE_CLAIM_SECONDS = int(os.environ.get("QUEUE_CLAIM_SECONDS", "120"))
+QUEUE_GRACE_SECONDS = int(os.environ.get("QUEUE_GRACE_SECONDS", "300"))
+# Ledger exports of more rows than this are made by a worker, with a progress page.
+EXPORT_INLINE_MAX_ROWS = int(os.environ.get("EXPORT_INLINE_MAX_ROWS", "300"))
+# The daily digest goes out from this hour (Asia/Shanghai) on, by the queue's
+# scheduler; ``manage.py send_reminders`` does the same by hand.
+REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "8"))
 
 # Task lights: how many working days before a deadline a task turns yellow.
 TASK_WARNING_WORKDAYS = int(os.environ.get("TASK_WARNING_WORKDAYS", "5"))
@@ -306,6 +348,7 @@ LOGGING = {
             "propagate": False,
         },
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

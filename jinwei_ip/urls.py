@@ -34,5 +34,6 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("dashboard/", include("oversight.urls")),
     path("annual/", include("annual.urls")),
+    path("jobs/", include("jobs.urls")),
     path("admin/", admin.site.urls),
 ]

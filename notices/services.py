@@ -2,8 +2,9 @@
 person something — an in-app notification each and, when there is a subject, one
 e-mail each, sent through ``_mail`` (the only place the portal sends mail).
 
-Mail goes out after the surrounding transaction commits, so a rolled-back action
-never sends a message about something that did not happen.
+Mail goes to the outbox and a job worker sends it after the surrounding
+transaction commits, so a rolled-back action never sends a message about something
+that did not happen, and a slow or broken mail server never holds up a request.
 """
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 
+from jobs.services import mail_queue
 from members.models import Unit, User
 
 from .models import Notification
@@ -39,10 +39,11 @@ def absolute(url: str) -> str:
     return settings.SITE_URL + url if url.startswith("/") else url
 
 
-def _mail(subject: str, body: str, address: str) -> None:
-    transaction.on_commit(
-        lambda: send_mail(subject, body, None, [address], fail_silently=False)
-    )
+def _mail(subject: str, body: str, person: User) -> None:
+    """Into the outbox (``jobs.services.mail_queue``): a worker sends it once the
+    surrounding transaction commits, retries while the mail server is down, and
+    the office sees its state on the 发件箱 page."""
+    mail_queue(to=person.email, subject=subject, body=body, recipient=person)
 
 
 def notify(
@@ -66,7 +67,7 @@ def notify(
         for person in people:
             if person.email:
                 body = render_to_string(template, {**body_context, "person": person})
-                _mail(subject, body, person.email)
+                _mail(subject, body, person)
     return notes
 
 

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
 from jinwei_ip.lib.pdf import mark_font_size, official_date, render_pdf
 
@@ -72,11 +70,3 @@ def render_bulletin(bulletin: Bulletin) -> bytes:
 def filename(bulletin: Bulletin) -> str:
     number = bulletins.number_label(bulletin) or "草稿"
     return f"{number} {bulletin.title}.pdf"
-
-
-def bulletin_pdf_response(bulletin: Bulletin) -> HttpResponse:
-    response = HttpResponse(render_bulletin(bulletin), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=filename(bulletin)
-    )
-    return response

@@ -25,16 +25,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jinwei_ip.lib.audit import export_event
 from jinwei_ip.lib.forms import rebind_stale
-from jinwei_ip.lib.pdf import CJKFontsMissing, fonts_missing_response
 from jinwei_ip.lib.ratelimit import limited
 from meetings.models import Meeting
 from members.access import sees_everything
 from tasks.models import Task
 
 from . import access, bulletins, dashboard, services
-from .bulletin_pdf import bulletin_pdf_response, paragraphs
+from .bulletin_pdf import paragraphs
 from .forms import (
     BulletinCampaignsForm,
     BulletinDraftForm,
@@ -403,10 +401,16 @@ def bulletin_discard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @limited("pdf")
 def bulletin_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The bulletin's PDF is made by the job worker (``oversight.background``): the
+    request only hands it over and shows the progress page."""
+    from jobs.services import job_start
+
     bulletin = access.get_bulletin_for(request.user, pk)
-    try:
-        response = bulletin_pdf_response(bulletin)
-    except CJKFontsMissing:
-        return fonts_missing_response(request, bulletin, what="Bulletin PDF")
-    export_event(request, "bulletin_pdf", bulletin)
-    return response
+    job = job_start(
+        owner=request.user,
+        kind="bulletin_pdf",
+        title=_("%(title)s（PDF）") % {"title": bulletin.title},
+        params={"bulletin": bulletin.pk},
+        back_url=bulletin.get_absolute_url(),
+    )
+    return redirect(job)

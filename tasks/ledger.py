@@ -64,6 +64,32 @@ def ledger_rows(qs: QuerySet[Task]) -> list[list]:
     return rows
 
 
+def ledger_workbook(
+    *, user, form: TaskFilterForm, rows: list[list], today: date
+) -> bytes:
+    """督办台账 as .xlsx bytes (formula-safe), for the view and the export job."""
+    from jinwei_ip.lib.xlsx import write_table
+
+    caption = _(
+        "金台区知识产权工作协调领导小组督办台账（%(d)s）　筛选条件：%(f)s　共 %(n)d 项"
+    ) % {"d": today.isoformat(), "f": filter_summary(form), "n": len(rows)}
+    if user.is_unit_member:
+        # as the PDF ledger's title: a unit's file is its own tasks, and says so
+        from .ledger_pdf import ledger_title
+
+        caption = f"{ledger_title(user)}　{caption}"
+    return write_table(
+        title=_("督办台账"),
+        caption=caption,
+        headers=[str(h) for h in LEDGER_HEADERS],
+        rows=rows,
+        widths=LEDGER_WIDTHS,
+    )
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def _display(field: forms.Field, value: Any) -> str:
     if isinstance(field, forms.ModelChoiceField):
         return str(value)

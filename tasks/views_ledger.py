@@ -6,6 +6,7 @@ same person's tasks; ``ledger_rows``: same rows; the PDF's layout is in
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
@@ -25,8 +26,7 @@ from . import ledger_pdf
 from .forms import (
     TaskFilterForm,
 )
-from .ledger import LEDGER_HEADERS, LEDGER_WIDTHS, filter_summary, ledger_rows
-from .ledger_pdf import ledger_title
+from .ledger import XLSX_TYPE, ledger_rows, ledger_workbook
 from .models import (
     CoUnit,
     Task,
@@ -130,35 +130,41 @@ def task_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @limited("export")
 def task_export(request: HttpRequest) -> HttpResponse:
-    """督办台账 as .xlsx for the list's current filter (formula-safe)."""
-    from jinwei_ip.lib.xlsx import write_table
-
-    form, qs = filtered_tasks(request.user, request.GET)
-    today = timezone.localdate()
-    rows = ledger_rows(qs)
-    caption = _(
-        "金台区知识产权工作协调领导小组督办台账（%(d)s）　筛选条件：%(f)s　共 %(n)d 项"
-    ) % {"d": today.isoformat(), "f": filter_summary(form), "n": len(rows)}
-    if request.user.is_unit_member:
-        # as the PDF ledger's title: a unit's file is its own tasks, and says so
-        caption = f"{ledger_title(request.user)}　{caption}"
-    data = write_table(
-        title=_("督办台账"),
-        caption=caption,
-        headers=[str(h) for h in LEDGER_HEADERS],
-        rows=rows,
-        widths=LEDGER_WIDTHS,
-    )
-    export_event(request, "task_ledger_xlsx", count=len(rows))
-    response = HttpResponse(
-        data,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    filename = f"督办台账-{today.isoformat()}.xlsx"
+    """督办台账 as .xlsx for the list's current filter (formula-safe); a large
+    selection is made by a worker, with a progress page (``tasks.background``)."""
     from django.utils.http import content_disposition_header
 
+    form, qs = filtered_tasks(request.user, request.GET)
+    if qs.count() > settings.EXPORT_INLINE_MAX_ROWS:
+        return export_job_start(request, "task_ledger_xlsx")
+    today = timezone.localdate()
+    rows = ledger_rows(qs)
+    data = ledger_workbook(user=request.user, form=form, rows=rows, today=today)
+    export_event(request, "task_ledger_xlsx", count=len(rows))
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    filename = f"督办台账-{today.isoformat()}.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def export_job_start(request: HttpRequest, kind: str) -> HttpResponse:
+    """Hand the ledger export for the list's filter to a worker and show its
+    progress page."""
+    from jobs.services import job_start
+
+    from .background import ledger_job_title
+
+    back = reverse("tasks:list")
+    if request.GET:
+        back += "?" + request.GET.urlencode()
+    job = job_start(
+        owner=request.user,
+        kind=kind,
+        title=ledger_job_title(kind),
+        params={"query": request.GET.urlencode()},
+        back_url=back,
+    )
+    return redirect(job)
 
 
 def _ledger_url(request: HttpRequest) -> str:
@@ -174,6 +180,8 @@ def task_export_pdf(request: HttpRequest) -> HttpResponse:
     """督办台账 as a PDF for the list's current filter (at most MAX_TASKS rows)."""
     form, qs = filtered_tasks(request.user, request.GET)
     count = qs.count()
+    if settings.EXPORT_INLINE_MAX_ROWS < count <= ledger_pdf.MAX_TASKS:
+        return export_job_start(request, "task_ledger_pdf")
     if count > ledger_pdf.MAX_TASKS:
         messages.error(
             request,

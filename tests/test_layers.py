@@ -1,11 +1,13 @@
 """The apps depend on each other one way only (README, "Layout"): an app imports
 only the apps to its left in
 
-    jinwei_ip/lib ← members ← notices ← duties ← meetings ← tasks
+    jinwei_ip/lib ← members ← jobs ← notices ← duties ← meetings ← tasks
                   ← campaigns ← annual ← oversight ← bench, jinwei_ip (the project)
 
-``notices`` sits beside members: it imports only members and lib, and every app
-to its right may tell people things through it. ``jinwei_ip`` itself (settings,
+``jobs`` (the job queue's rows: the outbox, export jobs) imports only members and
+lib; the apps to its right plug their exports into it. ``notices`` sits beside
+members: it imports only members, lib and jobs (its mail goes to the outbox), and
+every app to its right may tell people things through it. ``jinwei_ip`` itself (settings,
 URLs, the home page) composes every app; ``bench`` (benchmark data, not installed
 in production) seeds every app. New apps take their place in ``ORDER``
 (``campaigns`` and ``annual`` are already there).
@@ -27,6 +29,7 @@ ROOT = Path(settings.BASE_DIR)
 ORDER = [
     "jinwei_ip.lib",
     "members",
+    "jobs",
     "notices",
     "duties",
     "meetings",
@@ -88,8 +91,10 @@ def refused(own: str, other: str) -> bool:
     """Whether a module of ``own`` may not import ``other``."""
     if own == other:
         return False
-    if own == "notices":  # beside members: members and lib only
+    if own == "jobs":  # the queue's rows, beside members: members and lib only
         return other not in ("jinwei_ip.lib", "members")
+    if own == "notices":  # beside members: members, its mail's outbox and lib only
+        return other not in ("jinwei_ip.lib", "members", "jobs")
     return ORDER.index(other) > ORDER.index(own)
 
 
@@ -118,6 +123,9 @@ def test_the_rule() -> None:
     assert refused("notices", "duties")
     assert refused("jinwei_ip.lib", "members")
     assert not refused("notices", "members")
+    assert not refused("notices", "jobs")
+    assert refused("jobs", "notices")
+    assert refused("jobs", "tasks")
     assert not refused("meetings", "notices")
     assert not refused("oversight", "tasks")
     assert not refused("annual", "campaigns")

@@ -7,6 +7,7 @@ see exactly what a newcomer sees. Debian's Chromium is used (no browser download
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -24,6 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "test-results"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DEMO_PASSWORD = "jinwei-demo-2026"
+# The running portal's environment, for a test that starts its job worker
+# (``manage.py run_huey``) on the same database and queue.
+PORTAL_ENV: dict[str, str] = {}
 
 
 def _free_port() -> int:
@@ -50,7 +54,11 @@ def portal_url() -> Iterator[str]:
         "SECURE_SSL_REDIRECT": "0",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "DEMO_PASSWORD": DEMO_PASSWORD,
+        # the demo ledger is small: exports of more rows than this become jobs
+        "EXPORT_INLINE_MAX_ROWS": "5",
+        "QUEUE_POLL_SECONDS": "0.5",
     }
+    PORTAL_ENV.update(env)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run(
         [*manage, "migrate", "--no-input", "-v0"], env=env, check=True, cwd=ROOT
@@ -128,6 +136,24 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, "rep_" + report.when, report)
+
+
+@contextlib.contextmanager
+def job_worker() -> Iterator[None]:
+    """The portal's job worker (``manage.py run_huey``, as ``make run`` starts it)
+    for the length of the block: PDFs and large exports are made by it."""
+    worker = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "run_huey", "--workers", "1"],
+        env=PORTAL_ENV,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
 
 
 def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:

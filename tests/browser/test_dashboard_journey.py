@@ -11,8 +11,9 @@ import re
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.conftest import login, logout
+from tests.browser.conftest import job_worker, login, logout
 
 pytestmark = pytest.mark.browser
 
@@ -154,8 +155,12 @@ def test_office_issues_bulletin_and_liaison_reads_it(page, portal_url):
         in page.locator("#bulletin-body").inner_text()
     )
     assert page.get_by_role("button", name="印发").count() == 0
-    with page.expect_download() as info:
-        page.locator("#bulletin-pdf").click()
+    page.locator("#bulletin-pdf").click()  # the PDF is made by the job worker
+    with job_worker():
+        link = page.get_by_role("link", name="下载 ")
+        expect(link).to_be_visible(timeout=60_000)
+        with page.expect_download() as info:
+            link.click()
     download = info.value
     data = open(download.path(), "rb").read()
     assert data.startswith(b"%PDF")

@@ -11,6 +11,8 @@ from datetime import date
 from django.test import override_settings
 from django.urls import resolve, reverse
 
+from jobs.models import Job
+from jobs.services import job_run
 from oversight import services as oversight_services
 from tasks import services
 from tasks.models import Evidence, Task
@@ -88,6 +90,11 @@ class AuditWiringTests(PortalTestCase):
             url = reverse("meetings:minutes_pdf", args=[minutes.pk])
             self.assertEqual(self.client.get(url).status_code, 200)
             url = reverse("dashboard:bulletin_pdf", args=[bulletin.pk])
+            job_page = self.client.get(url)  # the PDF is made by the job worker
+            job = Job.objects.get(owner=self.office)
+            self.assertRedirects(job_page, job.get_absolute_url())
+            job_run(job_id=job.pk)
+            url = reverse("jobs:download", args=[job.pk])
             self.assertEqual(self.client.get(url).status_code, 200)
             self.assertEqual(
                 self.client.get(reverse("meetings:calendar")).status_code, 200

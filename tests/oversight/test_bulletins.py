@@ -465,7 +465,23 @@ class BulletinViewTests(PortalTestCase):
             self.get_as(None, self.url("bulletin_pdf", self.issued))
         )
         response = self.get_as(self.office, self.url("bulletin_pdf", self.draft))
-        self.assertEqual(response["Content-Type"], "application/pdf")
+        self.assertEqual(
+            download_pdf(self, response)["Content-Type"], "application/pdf"
+        )
+
+
+def download_pdf(test: PortalTestCase, response):
+    """The bulletin PDF is made by the job worker: follow the redirect to the
+    job's page, run the job as the worker would, and take its file."""
+    from jobs.models import Job
+    from jobs.services import job_run
+
+    job = Job.objects.latest("pk")
+    test.assertRedirects(response, job.get_absolute_url())
+    job_run(job_id=job.pk)
+    job.refresh_from_db()
+    test.assertEqual(job.state, Job.State.DONE, job.error)
+    return test.client.get(reverse("jobs:download", args=[job.pk]))
 
 
 class PdfTests(PortalTestCase):
@@ -486,13 +502,17 @@ class PdfTests(PortalTestCase):
     def test_liaison_downloads_official_pdf(self) -> None:
         from pypdf import PdfReader
 
-        response = self.get_as(
-            self.liaison_a, reverse("dashboard:bulletin_pdf", args=[self.bulletin.pk])
+        response = download_pdf(
+            self,
+            self.get_as(
+                self.liaison_a,
+                reverse("dashboard:bulletin_pdf", args=[self.bulletin.pk]),
+            ),
         )
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Type"], "application/pdf")
         self.assertIn("attachment", response["Content-Disposition"])
-        data = response.content
+        data = b"".join(response.streaming_content)
         reader = PdfReader(io.BytesIO(data))
         self.assertGreaterEqual(len(reader.pages), 2)
         box = reader.pages[0].mediabox

@@ -1,0 +1,44 @@
+"""The kinds of long work a person can ask for, by name.
+
+An app that has a long export declares it in its ``background.py``::
+
+    @exports.runner("task_ledger_pdf")
+    def ledger_pdf(job: Job, progress: Progress) -> Output: ...
+
+so this app runs jobs without importing the apps that define them (it sits
+beside ``members``; the apps on its right plug in here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import Job
+
+
+class JobError(Exception):
+    """A failure to tell the person in their words (Chinese), not a crash."""
+
+
+@dataclass(frozen=True)
+class Output:
+    data: bytes
+    filename: str
+    content_type: str
+
+
+Progress = Callable[[int, str], None]
+Runner = Callable[["Job", Progress], Output]
+
+RUNNERS: dict[str, Runner] = {}
+
+
+def runner(kind: str) -> Callable[[Runner], Runner]:
+    def register(fn: Runner) -> Runner:
+        RUNNERS[kind] = fn
+        return fn
+
+    return register
