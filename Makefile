@@ -56,7 +56,7 @@ run: system-deps $(VENV)/.base
 	DEBUG=1 $(MANAGE) migrate --no-input -v0
 	DEBUG=1 $(MANAGE) load_demo
 	@echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop)"
-	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+	DEBUG=1 SECURITY_DEMO_EXEMPT=1 $(MANAGE) runserver 127.0.0.1:8000
 
 test: system-deps $(VENV)/.test
 	@mkdir -p var

@@ -183,9 +183,10 @@ def account_create(
 
 
 OFFICE_GROUP = "领导小组办公室"
-# Models the office manages in the admin: the roster, accounts, duties, the workday table.
+# Models the office manages in the admin: the roster, duties, the workday table.
+# Accounts are the system administrator's (security app, 三员分立), not the office's.
 OFFICE_MODELS = {
-    "members": ["unit", "unitalias", "person", "position", "membership", "user"],
+    "members": ["unit", "unitalias", "person", "position", "membership"],
     "duties": ["dutyclause"],
     "tasks": ["workdayoverride"],
 }

@@ -53,13 +53,11 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def client_ip(request: HttpRequest) -> str:
-    # Behind nginx, SecurityMiddleware does not rewrite REMOTE_ADDR; the proxy
-    # sets X-Real-IP, which only counts when we are told we are behind a proxy.
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        real = request.META.get("HTTP_X_REAL_IP", "").strip()
-        if real:
-            return real
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    # One reading of the client's address for lock-outs, rate limits and the
+    # audit log (the proxy's header only from a trusted proxy): lib.security.
+    from .security import client_address
+
+    return client_address(request)
 
 
 def request_key(request: HttpRequest, key: str | Callable[[HttpRequest], str]) -> str:

@@ -37,6 +37,49 @@ def _attempted_username(request: HttpRequest) -> str:
     return (request.POST.get(field) or "").strip()
 
 
+def _trusted_proxy(address: str) -> bool:
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    for network in getattr(settings, "TRUSTED_PROXIES", ()):
+        try:
+            if ip in ipaddress.ip_network(network, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address, for lock-outs (AXES_CLIENT_IP_CALLABLE), rate limits
+    and the audit log.
+
+    Without ``BEHIND_PROXY`` it is REMOTE_ADDR. Behind nginx, and only when the
+    request comes from one of ``TRUSTED_PROXIES``: the ``X-Real-IP`` nginx sets
+    to its peer's address, else the right-most ``X-Forwarded-For`` entry that is
+    not itself a trusted proxy (entries to its left are whatever the client
+    claimed, and are never believed).
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    if not getattr(settings, "BEHIND_PROXY", False) or not _trusted_proxy(remote):
+        return remote or "unknown"
+    real = request.META.get("HTTP_X_REAL_IP", "").strip()
+    if real:
+        return real[:64]
+    forwarded = [
+        part.strip()
+        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
+    for address in reversed(forwarded):
+        if not _trusted_proxy(address):
+            return address[:64]
+    return remote or "unknown"
+
+
 def _address(request: HttpRequest) -> str:
     return getattr(request, "axes_ip_address", None) or request.META.get(
         "REMOTE_ADDR", ""
@@ -60,11 +103,20 @@ def recent_failures(username: str, ip_address: str) -> int:
     )
 
 
-def cooloff_for_failures(failures: int) -> timedelta:
-    """5 failures → 5 minutes, 10 → 30 minutes, 15 or more → 4 hours."""
-    limit = max(1, int(getattr(settings, "AXES_FAILURE_LIMIT", 5)))
-    tier = max(0, failures // limit - 1)
-    return COOLOFF_TIERS[min(tier, len(COOLOFF_TIERS) - 1)]
+def cooloff_for_failures(
+    failures: int,
+    *,
+    limit: int | None = None,
+    tiers: list[timedelta] | None = None,
+) -> timedelta:
+    """5 failures → 5 minutes, 10 → 30 minutes, 15 or more → 4 hours (the
+    security policy passes its own limit and tiers)."""
+    if limit is None:
+        configured = getattr(settings, "AXES_FAILURE_LIMIT", 5)
+        limit = configured if isinstance(configured, int) else 5
+    tiers = tiers or COOLOFF_TIERS
+    tier = max(0, failures // max(1, limit) - 1)
+    return tiers[min(tier, len(tiers) - 1)]
 
 
 def axes_cooloff(request: HttpRequest | None) -> timedelta:
