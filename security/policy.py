@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from jinwei_ip.lib.security import cooloff_for_failures, recent_failures
+from jinwei_ip.lib.security import axes_cooloff as lib_axes_cooloff
 
 from .models import SecurityPolicy
 
@@ -41,16 +41,8 @@ def axes_failure_limit(request: HttpRequest | None, credentials=None) -> int:
 
 def axes_cooloff(request: HttpRequest | None) -> timedelta:
     """The cool-off of this attempt: the policy's tiers by the failures of the
-    same username from the same address within a day (see lib.security)."""
+    same username from the same address within a day (lib.security)."""
     policy = current_policy()
-    tiers = policy.cooloff_tiers
-    if request is None or request.method != "POST":
-        return tiers[0]
-    username = (request.POST.get("username") or "").strip()
-    if not username:
-        return tiers[0]
-    address = getattr(request, "axes_ip_address", None) or request.META.get(
-        "REMOTE_ADDR", ""
+    return lib_axes_cooloff(
+        request, limit=policy.lockout_failures, tiers=policy.cooloff_tiers
     )
-    failures = recent_failures(username, address)
-    return cooloff_for_failures(failures, limit=policy.lockout_failures, tiers=tiers)

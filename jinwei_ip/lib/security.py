@@ -119,14 +119,23 @@ def cooloff_for_failures(
     return tiers[min(tier, len(tiers) - 1)]
 
 
-def axes_cooloff(request: HttpRequest | None) -> timedelta:
-    """Return the cool-off for this login attempt (``AXES_COOLOFF_TIME``)."""
+def axes_cooloff(
+    request: HttpRequest | None,
+    *,
+    limit: int | None = None,
+    tiers: list[timedelta] | None = None,
+) -> timedelta:
+    """Return the cool-off for this login attempt (``AXES_COOLOFF_TIME`` goes
+    through ``security.policy.axes_cooloff``, which passes the policy's limit
+    and tiers)."""
+    tiers = tiers or COOLOFF_TIERS
     if request is None:
-        return COOLOFF_TIERS[0]
+        return tiers[0]
     username = _attempted_username(request)
     if not username:
-        return COOLOFF_TIERS[0]
-    return cooloff_for_failures(recent_failures(username, _address(request)))
+        return tiers[0]
+    failures = recent_failures(username, _address(request))
+    return cooloff_for_failures(failures, limit=limit, tiers=tiers)
 
 
 class SessionRefreshMiddleware:
