@@ -144,13 +144,13 @@ def admin_log_entry_saved(sender, instance, created: bool, **kwargs) -> None:
     """Every change made in Django's admin (its LogEntry) as an audit row."""
     if not created:
         return
-    from django.contrib.admin.models import LogEntry
+    from django.contrib.admin.models import ADDITION, CHANGE, DELETION
 
     user = instance.user
     verbs = {
-        LogEntry.ADDITION: "add",
-        LogEntry.CHANGE: "change",
-        LogEntry.DELETION: "delete",
+        ADDITION: "add",
+        CHANGE: "change",
+        DELETION: "delete",
     }
     from simple_history.models import HistoricalRecords
 

@@ -39,13 +39,17 @@ def login_state(sender, request, user, **kwargs) -> None:
     """At sign-in: what this person must do first, and their admin role."""
     if request is None or not hasattr(request, "session"):
         return
-    from .models import AdminRole
     from .policy import current_policy
-    from .services import account_security, otp_device_confirmed, requires_two_factor
+    from .services import (
+        account_security,
+        admin_role_of,
+        otp_device_confirmed,
+        requires_two_factor,
+    )
 
     policy = current_policy()
     session = request.session
-    role = AdminRole.objects.filter(user=user).values_list("role", flat=True).first()
+    role = admin_role_of(user)
     if role:
         session[ROLE] = role
     session[IDLE] = policy.session_idle_minutes * 60

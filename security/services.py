@@ -33,7 +33,11 @@ def admin_role_of(user) -> str:
     if not user.is_authenticated:
         return ""
     return (
-        AdminRole.objects.filter(user=user).values_list("role", flat=True).first() or ""
+        AdminRole.objects.filter(user=user)
+        .order_by()
+        .values_list("role", flat=True)
+        .first()
+        or ""
     )
 
 
