@@ -329,15 +329,19 @@ def recovery_codes_new(*, user, request=None) -> list[str]:
 
 
 def otp_verify(*, user, token: str):
-    """The device that accepts ``token`` (an app code or a recovery code)."""
+    """The device that accepts ``token``: six digits are an app code, anything
+    else a recovery code (so a mistyped app code never counts against, and
+    throttles, the recovery codes)."""
     token = (token or "").strip().replace(" ", "")
     if not token:
         return None
-    device = otp_device_confirmed(user)
-    if device is not None and token.isdigit() and device.verify_token(token):
-        return device
+    if token.isdigit() and len(token) == 6:
+        device = otp_device_confirmed(user)
+        if device is not None and device.verify_token(token):
+            return device
+        return None
     static = StaticDevice.objects.filter(user=user, confirmed=True).first()
-    if static is not None and static.verify_token(token):
+    if static is not None and static.verify_token(token.lower()):
         return static
     return None
 
