@@ -239,7 +239,7 @@ class ChainTests(PortalTestCase):
         victim.username = "someone"
         victim.hash = victim.compute_hash()
         victim.save()
-        checked, broken = verify_chain()
+        _checked, broken = verify_chain()
         self.assertEqual(broken.seq, victim.seq + 1)
 
     def test_removed_row_is_found(self) -> None:
