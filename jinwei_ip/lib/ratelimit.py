@@ -57,7 +57,7 @@ def client_ip(request: HttpRequest) -> str:
     # audit log (the proxy's header only from a trusted proxy): lib.security.
     from .security import client_address
 
-    return client_address(request)
+    return client_address(request) or "unknown"
 
 
 def request_key(request: HttpRequest, key: str | Callable[[HttpRequest], str]) -> str:

@@ -61,11 +61,12 @@ def client_address(request: HttpRequest) -> str:
     request comes from one of ``TRUSTED_PROXIES``: the ``X-Real-IP`` nginx sets
     to its peer's address, else the right-most ``X-Forwarded-For`` entry that is
     not itself a trusted proxy (entries to its left are whatever the client
-    claimed, and are never believed).
+    claimed, and are never believed). "" when there is no address at all (a
+    request built in code): django-axes stores it as no address.
     """
     remote = request.META.get("REMOTE_ADDR", "") or ""
     if not getattr(settings, "BEHIND_PROXY", False) or not _trusted_proxy(remote):
-        return remote or "unknown"
+        return remote
     real = request.META.get("HTTP_X_REAL_IP", "").strip()
     if real:
         return real[:64]
@@ -77,7 +78,7 @@ def client_address(request: HttpRequest) -> str:
     for address in reversed(forwarded):
         if not _trusted_proxy(address):
             return address[:64]
-    return remote or "unknown"
+    return remote
 
 
 def _address(request: HttpRequest) -> str:
