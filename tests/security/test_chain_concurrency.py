@@ -12,7 +12,7 @@ import threading
 import unittest
 
 from django.db import connection, connections
-from django.test import SimpleTestCase
+from django.test import TransactionTestCase
 
 from security.audit import record, verify_chain
 from security.models import AuditChainHead, AuditEntry
@@ -22,9 +22,10 @@ EACH = 15
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "needs PostgreSQL")
-class ConcurrentWritesTests(SimpleTestCase):
-    # real commits from several connections: no test transaction around them
-    databases = {"default"}
+class ConcurrentWritesTests(TransactionTestCase):
+    # Real commits from several connections: no test transaction around them.
+    # Only the security app's tables are emptied afterwards, not the fixed cast.
+    available_apps = ["security"]
 
     def tearDown(self) -> None:
         AuditEntry.objects.all().delete()
