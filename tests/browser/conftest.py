@@ -32,8 +32,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def portal_url() -> Iterator[str]:
+def _serve(extra_env: dict[str, str]) -> Iterator[str]:
     workdir = Path(tempfile.mkdtemp(prefix="jinwei-browser-"))
     port = _free_port()
     env = {
@@ -50,6 +49,7 @@ def portal_url() -> Iterator[str]:
         "SECURE_SSL_REDIRECT": "0",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "DEMO_PASSWORD": DEMO_PASSWORD,
+        **extra_env,
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run(
@@ -81,6 +81,18 @@ def portal_url() -> Iterator[str]:
     server.wait(timeout=10)
     log.close()
     shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def portal_url() -> Iterator[str]:
+    """The demo as ``make run`` serves it (SECURITY_DEMO_EXEMPT on)."""
+    yield from _serve({"SECURITY_DEMO_EXEMPT": "1"})
+
+
+@pytest.fixture(scope="session")
+def strict_portal_url() -> Iterator[str]:
+    """The demo data with production's security policy: two-factor enforced."""
+    yield from _serve({"SECURITY_DEMO_EXEMPT": "0"})
 
 
 @pytest.fixture(scope="session")
