@@ -103,3 +103,31 @@ class LockoutBehindProxyTests(PortalTestCase):
         self.assertEqual(get("10.20.0.5"), 404)  # counted, then refused: no such key
         self.assertEqual(get("10.20.0.5"), 429)
         self.assertEqual(get("10.20.0.6"), 404)  # another client: its own count
+
+
+class DeployDocTests(PortalTestCase):
+    """docs/DEPLOY.md and the settings say the same about the proxy."""
+
+    def env_file(self) -> list[str]:
+        text = (settings.BASE_DIR / "docs" / "DEPLOY.md").read_text(encoding="utf-8")
+        block = text.split("`/etc/jinwei-ip.env`", 1)[1].split("```sh", 1)[1]
+        return block.split("```", 1)[0].strip().splitlines()
+
+    def test_the_environment_file_sets_what_settings_read(self) -> None:
+        lines = self.env_file()
+        names = {
+            line.split("=", 1)[0]
+            for line in lines
+            if "=" in line and not line.startswith("#")
+        }
+        self.assertIn("BEHIND_PROXY", names)
+        self.assertIn("TRUSTED_PROXIES", names)
+        self.assertNotIn("SECURITY_DEMO_EXEMPT", names)
+        text = (settings.BASE_DIR / "docs" / "DEPLOY.md").read_text(encoding="utf-8")
+        self.assertNotIn("AXES_PROXY_COUNT", text)  # not read by settings any more
+
+    def test_no_inline_comment_inside_a_systemd_value(self) -> None:
+        for line in self.env_file():
+            if line.startswith("#") or "=" not in line:
+                continue
+            self.assertNotIn(" #", line.split("=", 1)[1], line)
