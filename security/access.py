@@ -35,6 +35,17 @@ def get_account_for(user: User, pk: int) -> User:
     return get_object_or_404(User.objects.select_related("unit"), pk=pk)
 
 
+def get_managed_account_for(user: User, pk: int) -> User:
+    """An account the system administrator may change (403 for administrators'
+    and superusers' accounts, which they may see but not change)."""
+    from .services import may_manage_account
+
+    account = get_account_for(user, pk)
+    if not may_manage_account(account):
+        raise PermissionDenied
+    return account
+
+
 def get_grant_for(user: User, pk: int) -> AdminRole:
     require_security_admin(user)
     return get_object_or_404(AdminRole.objects.select_related("user"), pk=pk)

@@ -110,6 +110,15 @@ def password_reset(*, user, by, request=None) -> str:
 # --- accounts (the system administrator) ---------------------------------------
 
 
+def may_manage_account(target) -> bool:
+    """The system administrator manages business accounts. Administrators' and
+    superusers' accounts are not theirs to change: resetting the security or
+    audit administrator's password and two-factor would let them sign in as
+    that administrator. Those are reset on the command line by the superuser
+    (``manage.py changepassword``, the admin site)."""
+    return not (target.is_superuser or AdminRole.objects.filter(user=target).exists())
+
+
 def _label(user) -> str:
     return f"members.user:{user.pk} {user.get_username()}"
 

@@ -33,6 +33,7 @@ from .access import (
     get_account_for,
     get_audit_entry_for,
     get_grant_for,
+    get_managed_account_for,
     require_audit_admin,
     require_security_admin,
     require_system_admin,
@@ -124,6 +125,9 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "phone": account.phone,
         "is_active": account.is_active,
     }
+    managed = services.may_manage_account(account)
+    if request.method == "POST" and not managed:
+        raise PermissionDenied
     form = AccountForm(request.POST or None, initial=initial, account=account)
     if request.method == "POST" and form.is_valid():
         try:
@@ -144,12 +148,13 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "account": account,
             "has_otp": TOTPDevice.objects.filter(user=account).exists(),
+            "managed": managed,
         },
     )
 
 
 def account_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
-    account = get_account_for(request.user, pk)
+    account = get_managed_account_for(request.user, pk)
     if request.method == "POST":
         password = services.password_reset(
             user=account, by=request.user, request=request
@@ -176,7 +181,7 @@ def account_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def account_otp_reset(request: HttpRequest, pk: int) -> HttpResponse:
-    account = get_account_for(request.user, pk)
+    account = get_managed_account_for(request.user, pk)
     if request.method == "POST":
         services.otp_reset(user=account, by=request.user, request=request)
         messages.success(

@@ -118,13 +118,21 @@ class AccountPagesTests(PortalTestCase):
         self.assertEqual(entry.detail["unit"], ["", "czj"])
 
     def test_an_admin_account_takes_no_business_role(self) -> None:
-        url = reverse("security:account_edit", args=[self.admins["audit"].pk])
-        response = self.post_as(
-            self.admins["system"],
-            url,
-            {"display_name": "a", "role": User.Role.OFFICE, "is_active": "on"},
-        )
-        self.assertIn("不能同时担任业务角色", response.content.decode())
+        from django.core.exceptions import ValidationError
+
+        from security.services import account_admin_update
+
+        with self.assertRaisesMessage(ValidationError, "不能同时担任业务角色"):
+            account_admin_update(
+                by=self.admins["system"],
+                user=self.admins["audit"],
+                display_name="a",
+                role=User.Role.OFFICE,
+                unit=None,
+                email="",
+                phone="",
+                is_active=True,
+            )
         self.admins["audit"].refresh_from_db()
         self.assertEqual(self.admins["audit"].role, "")
 
@@ -189,3 +197,36 @@ class AccountPagesTests(PortalTestCase):
                 action="admin_change", object=f"members.user:{user.pk}"
             ).exists()
         )
+
+
+class AdminAccountsAreNotTheSystemAdminsTests(PortalTestCase):
+    """The system administrator cannot take over another administrator's account
+    by resetting its password and two-factor."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.admins = make_admins()
+
+    def test_refused_for_administrators_and_superusers(self) -> None:
+        root = User.objects.create_superuser("root_x", password="x")
+        for target in (self.admins["security"], self.admins["audit"], root):
+            for name in ("account_password_reset", "account_otp_reset"):
+                url = reverse(f"security:{name}", args=[target.pk])
+                with self.subTest(target=target.username, page=name):
+                    self.assertEqual(
+                        self.get_as(self.admins["system"], url).status_code, 403
+                    )
+                    self.assertEqual(
+                        self.post_as(self.admins["system"], url).status_code, 403
+                    )
+            edit = reverse("security:account_edit", args=[target.pk])
+            page = self.get_as(self.admins["system"], edit)
+            self.assertEqual(page.status_code, 200)
+            self.assertIn("须由超级用户在服务器上办理", page.content.decode())
+            response = self.post_as(
+                self.admins["system"], edit, {"display_name": "x", "is_active": ""}
+            )
+            self.assertEqual(response.status_code, 403)
+            target.refresh_from_db()
+            self.assertTrue(target.is_active)
