@@ -38,7 +38,7 @@ from .access import (
     require_security_admin,
     require_system_admin,
 )
-from .audit import ACTION_LABELS, verify_chain
+from .audit import verify_chain
 from .forms import (
     AccountForm,
     AccountSearchForm,
@@ -515,6 +515,3 @@ class PolicyPasswordChangeView(PasswordChangeView):
         self.request.session.pop(NEEDS_PASSWORD, None)
         log_event(self.request, "password_change")
         return response
-
-
-__all__ = ["ACTION_LABELS"]
