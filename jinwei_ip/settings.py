@@ -35,6 +35,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG")
 TESTING = env_bool("JINWEI_TESTING")
+# the benchmark scripts (bench/) run production-like, DEBUG off, with seed_bench
+BENCH = env_bool("JINWEI_BENCH")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -65,10 +67,14 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "members",
     "security",
+    "notices",
     "duties",
     "meetings",
     "tasks",
+    "oversight",
 ]
+if DEBUG or TESTING or BENCH:
+    INSTALLED_APPS.append("bench")  # manage.py seed_bench: benchmark data
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -111,6 +117,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "members.context_processors.portal",
             ],
+            "libraries": {"official": "jinwei_ip.lib.official_tags"},
         },
     },
 ]
@@ -174,7 +181,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # one of TRUSTED_PROXIES) its X-Real-IP / right-most untrusted X-Forwarded-For
 # entry. The same function keys the rate limits and the audit log. (django-axes 8
 # reads AXES_IPWARE_* only when django-ipware is installed; it is not.)
-AXES_CLIENT_IP_CALLABLE = "jinwei_ip.lib.security.client_address"
+AXES_CLIENT_IP_CALLABLE = "jinwei_ip.lib.client.client_address"
 
 # Sessions: close an idle session after 30 minutes of inactivity. The expiry is
 # pushed forward by SessionRefreshMiddleware at most once a minute rather than by a
@@ -329,8 +336,11 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
+    "filters": {"skip_forbidden": {"()": "jinwei_ip.lib.logfilters.SkipForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
+        # A 403 is one audit line (jinwei_ip.audit), not a traceback.
+        "django.request": {"level": "WARNING", "filters": ["skip_forbidden"]},
         "jinwei_ip.audit": {
             "handlers": ["console"],
             "level": "INFO",

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from jinwei_ip.lib.ratelimit import client_ip, request_key
-from jinwei_ip.lib.security import client_address
+from jinwei_ip.lib.client import client_address, client_ip
+from jinwei_ip.lib.ratelimit import request_key
 from security.models import AuditEntry
 from security.policy import current_policy
 from tests.base import PortalTestCase
@@ -25,7 +25,7 @@ def request(remote: str, **headers):
 class ClientAddressTests(PortalTestCase):
     def test_settings_agree(self) -> None:
         self.assertEqual(
-            settings.AXES_CLIENT_IP_CALLABLE, "jinwei_ip.lib.security.client_address"
+            settings.AXES_CLIENT_IP_CALLABLE, "jinwei_ip.lib.client.client_address"
         )
         self.assertIn("127.0.0.1", settings.TRUSTED_PROXIES)
 
