@@ -5,6 +5,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from security.views import PolicyPasswordChangeView
+
 from . import views
 
 admin.site.site_header = _("金台区知识产权工作协调领导小组 · 管理")
@@ -17,7 +19,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        PolicyPasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -27,6 +29,7 @@ urlpatterns = [
     ),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("members.urls")),
+    path("security/", include("security.urls")),
     path("duties/", include("duties.urls")),
     path("meetings/", include("meetings.urls")),
     path("tasks/notifications/", include("notices.urls")),

@@ -185,8 +185,9 @@ OFFICE_GROUP = "领导小组办公室"
 
 def office_models() -> dict[str, list[str]]:
     """Models the office manages in the admin, by app: each app lists its own in
-    ``AppConfig.office_models`` (the roster and accounts here, duties, the workday
-    table)."""
+    ``AppConfig.office_models`` (the roster here, duties, the workday table).
+    Accounts are the system administrator's (security app, 三员分立), not the
+    office's."""
     return {
         config.label: list(config.office_models)
         for config in apps.get_app_configs()
