@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from members import views as member_views
+from members.forms import LoginForm
 
 admin.site.site_header = _("金台区知识产权工作协调领导小组 · 管理")
 admin.site.site_title = _("领导小组门户管理")
@@ -13,7 +14,11 @@ admin.site.index_title = _("办公室管理")
 
 urlpatterns = [
     path("", member_views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
