@@ -8,6 +8,7 @@ from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jinwei_ip.lib.dates import PortalDateTimeField
 from jinwei_ip.lib.forms import PortalForm, style_widgets
 from members.models import Person, Unit
 
@@ -73,12 +74,12 @@ class MeetingForm(PortalForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    starts_at = forms.DateTimeField(
+    starts_at = PortalDateTimeField(
         label=_("开始时间"),
         widget=DateTimeLocalInput(),
         input_formats=[DATETIME_FORMAT],
     )
-    ends_at = forms.DateTimeField(
+    ends_at = PortalDateTimeField(
         label=_("结束时间"),
         required=False,
         widget=DateTimeLocalInput(),

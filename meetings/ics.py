@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -16,6 +16,25 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEFAULT_LENGTH = timedelta(hours=2)
 
 
+def _local(moment: datetime) -> datetime:
+    """In Shanghai time; in UTC when that would pass the calendar's end (a
+    meeting stored at 9999-12-31 must not take everyone's feed down)."""
+    try:
+        return moment.astimezone(SHANGHAI)
+    except OverflowError:
+        return moment.astimezone(UTC)
+
+
+def _event_times(m: Meeting) -> tuple[datetime, datetime]:
+    ends = m.ends_at
+    if ends is None:
+        try:
+            ends = m.starts_at + DEFAULT_LENGTH
+        except OverflowError:
+            ends = m.starts_at
+    return _local(m.starts_at), _local(ends)
+
+
 def meetings_calendar(meetings: Iterable[Meeting]) -> bytes:
     site = getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
     host = site.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
@@ -26,8 +45,7 @@ def meetings_calendar(meetings: Iterable[Meeting]) -> bytes:
     cal.add("x-wr-calname", "领导小组会议")
     cal.add("x-wr-timezone", "Asia/Shanghai")
     for m in meetings:
-        starts = m.starts_at.astimezone(SHANGHAI)
-        ends = (m.ends_at or m.starts_at + DEFAULT_LENGTH).astimezone(SHANGHAI)
+        starts, ends = _event_times(m)
         event = Event()
         event.add("uid", f"meeting-{m.pk}@{host}")
         event.add("dtstamp", timezone.now())

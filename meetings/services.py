@@ -20,6 +20,7 @@ from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from jinwei_ip.lib.dates import date_refusal
 from members.grants import set_unit_grants
 from members.models import LeadingGroup, Person, Unit, User
 from tasks.notifications import notify, office_people, unit_people
@@ -106,6 +107,11 @@ def _validate_meeting(data: MeetingData) -> None:
             errors["partial_reason"] = _("部分成员单位会议须写明召开理由。")
     if data.ends_at and data.ends_at <= data.starts_at:
         errors["ends_at"] = _("结束时间须晚于开始时间。")
+    for name, label in (("starts_at", _("开始时间")), ("ends_at", _("结束时间"))):
+        value = getattr(data, name)
+        refusal = date_refusal(value, label=label) if value else None
+        if refusal:
+            errors[name] = refusal
     if errors:
         raise ValidationError(errors)
 

@@ -6,6 +6,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jinwei_ip.lib.dates import PortalDateField
 from jinwei_ip.lib.forms import DateInput, PortalForm
 
 from .models import Person
@@ -17,7 +18,7 @@ class PositionAssignForm(PortalForm):
         queryset=Person.objects.select_related("unit"),
         help_text=_("人员须先在“人员”中登记。"),
     )
-    start_on = forms.DateField(
+    start_on = PortalDateField(
         label=_("任职起始日期"),
         initial=timezone.localdate,
         widget=DateInput(),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from duties.models import DutyClause
+from jinwei_ip.lib.dates import FOUNDED, YEARS_AHEAD, PortalDateField, latest_date
 from jinwei_ip.lib.forms import (
     DateInput,
     PlainSelect,
@@ -195,7 +196,7 @@ class TaskAssignForm(PortalForm):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"data-unit-co": ""}),
     )
-    due = forms.DateField(label=_l("完成时限"), widget=DateInput())
+    due = PortalDateField(label=_l("完成时限"), widget=DateInput())
     duties = DutyField(
         label=_l("依据职责"),
         queryset=duty_choices(),
@@ -224,7 +225,7 @@ class TaskReassignForm(PortalForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    due = forms.DateField(
+    due = PortalDateField(
         label=_l("完成时限"),
         widget=DateInput(),
         help_text=_l("此处调整不是延期：单位申请的延期请在延期申请中审批。"),
@@ -319,7 +320,7 @@ class WaiveForm(PortalForm):
 
 
 class ExtensionRequestForm(PortalForm):
-    new_due_on = forms.DateField(label=_l("申请延至"), widget=DateInput())
+    new_due_on = PortalDateField(label=_l("申请延至"), widget=DateInput())
     reason = forms.CharField(
         label=_l("延期理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -351,7 +352,18 @@ class ExtensionDecideForm(PortalForm):
 
 
 class WorkPlanForm(PortalForm):
-    year = forms.IntegerField(label=_l("年度"), min_value=2022, max_value=2100)
+    year = forms.IntegerField(label=_l("年度"), min_value=FOUNDED.year)
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        latest = latest_date().year
+        if year > latest:
+            raise ValidationError(
+                _("年度不能晚于 %(latest)d 年（今后%(n)d年以内）。")
+                % {"latest": latest, "n": YEARS_AHEAD}
+            )
+        return year
+
     title = forms.CharField(label=_l("计划名称"), max_length=200)
 
 
@@ -383,6 +395,7 @@ class WorkdayOverrideForm(PortalModelForm):
         model = WorkdayOverride
         fields = ["day", "is_workday", "note"]
         widgets = {"day": DateInput()}
+        field_classes = {"day": PortalDateField}
 
 
 def year_choices() -> list[tuple[str, str]]:

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duties.models import DutyClause
+from jinwei_ip.lib.dates import check_date, date_refusal
 from meetings.models import Decision, Meeting, Minutes
 from meetings.services import meeting_grants_sync
 from members.grants import grant_units_from_query, set_unit_grants
@@ -220,6 +221,7 @@ def task_assign(
         base = decision.code
     else:
         base = _next_plan_code(plan)
+    check_date(due, field="due", label=_("完成时限"))
     co = _check_units(lead, co_units)
     duties = _check_duties(duties, [lead, *co])
     now = timezone.now()
@@ -280,6 +282,7 @@ def task_reassign(
     Grants are rewritten, so a unit taken off the task stops seeing it. A deadline
     corrected before any extension was approved also corrects the original one.
     """
+    check_date(due, field="due", label=_("完成时限"))
     task = _claim(
         task, statuses=[s for s in S.values if s != S.CLOSED], version=version
     )
@@ -697,6 +700,10 @@ def extension_latest(due: date) -> date:
     day a year later (28 February for 29 February). A task that needs longer is no
     longer the decided matter it was and is re-assigned instead; the cap also stops
     a mistyped year (2099 for 2029) from being approved unread."""
+    if due.year >= date.max.year:
+        return (
+            date.max
+        )  # a date already at the calendar's end (stored before the range)
     try:
         return due.replace(year=due.year + 1)
     except ValueError:
@@ -707,6 +714,9 @@ def extension_date_refusal(due_on: date, new_due_on: date) -> str | None:
     """Why a task due on ``due_on`` cannot be moved to ``new_due_on`` (None when it
     can): the one statement of the date's limits, which the request form shows
     beside the other fields' errors and ``extension_request`` enforces."""
+    out_of_range = date_refusal(new_due_on, label=_("申请延至的日期"))
+    if out_of_range:
+        return out_of_range
     if new_due_on <= due_on:
         return _("申请延至的日期必须晚于现行时限 %(d)s。") % {"d": due_on}
     today = timezone.localdate()

@@ -20,6 +20,7 @@ stored is what they typed.
 from __future__ import annotations
 
 import functools
+import logging
 import shutil
 import subprocess
 import unicodedata
@@ -27,6 +28,8 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+log = logging.getLogger(__name__)
 
 ALLOWED_CONTROLS = frozenset("\t\n\r")
 BIDI_CONTROLS = frozenset(
