@@ -111,6 +111,7 @@ def printable_codepoints() -> frozenset[int] | None:
             font = TTFont(path, fontNumber=index, lazy=True)
             cmap = font.getBestCmap() or {}
         except Exception:
+            log.warning("font %s (%s) unreadable; trying the next one", path, family)
             continue
         if cmap:
             return frozenset(cmap)
