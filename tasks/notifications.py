@@ -7,16 +7,20 @@ not happen.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from members.models import Unit, User
 
 from .models import Notification, Task
+
+log = logging.getLogger(__name__)
 
 UNIT_ROLES = (User.Role.LIAISON, User.Role.UNIT_HEAD)
 
@@ -59,11 +63,39 @@ def notify(
                 continue
             body = render_to_string(template, {**body_context, "person": person})
             transaction.on_commit(
-                lambda p=person, b=body: send_mail(
-                    subject, b, None, [p.email], fail_silently=False
-                )
+                lambda p=person, b=body: _send_or_record(subject, b, p, url)
             )
     return notes
+
+
+def _send_or_record(subject: str, body: str, person: User, url: str) -> bool:
+    """Send one mail after the change it tells of was committed. A mail server
+    that is down or refuses must not turn that committed change into a server
+    error (a retry would do it twice): the failure is logged and the office is
+    told in the portal, so someone can tell the person another way."""
+    try:
+        send_mail(subject, body, None, [person.email], fail_silently=False)
+    except Exception:  # noqa: BLE001 - any failure of the mail transport
+        log.exception("mail to %s failed: %s", person.email, subject)
+        name = person.display_name or person.get_username()
+        text = _(
+            "邮件未能发出：给 %(name)s（%(email)s）的“%(subject)s”。站内通知已送达，请另行告知。"
+        ) % {
+            "name": name,
+            "email": person.email,
+            "subject": subject,
+        }
+        try:
+            Notification.objects.bulk_create(
+                [
+                    Notification(recipient=u, text=text[:300], url=url)
+                    for u in office_people()
+                ]
+            )
+        except Exception:  # noqa: BLE001 - the record is best effort; the log has it
+            log.exception("could not record the mail failure")
+        return False
+    return True
 
 
 def notify_unit(
