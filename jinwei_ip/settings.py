@@ -80,6 +80,8 @@ MIDDLEWARE = [
     # login, logout, failure and lock-out signals on start-up
     "jinwei_ip.lib.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # 405 and 400 with the portal's own page, like 403 and 404
+    "jinwei_ip.lib.errors.ErrorPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
