@@ -338,6 +338,12 @@ class AttendanceRowForm(forms.Form):
 class BaseAttendanceFormSet(forms.BaseFormSet):
     """Errors name the row: "第3行（蒋平）：…", and nothing is saved unless all rows are right."""
 
+    default_error_messages = {
+        "too_many_forms": _(
+            "出席名单一次最多提交 %(num)d 行（每人一行），请刷新页面后重新填写。"
+        ),
+    }
+
     def row_label(self, index: int, form: forms.Form) -> str:
         person = getattr(form, "cleaned_data", {}).get("person")
         name = str(person) if person else _("未选择人员")
@@ -399,14 +405,27 @@ class BaseAttendanceFormSet(forms.BaseFormSet):
         return [form.row() for _i, form in self._kept()]
 
 
-AttendanceFormSet = formset_factory(
-    AttendanceRowForm, formset=BaseAttendanceFormSet, extra=3, can_delete=True
-)
+# Blank rows a page may send beyond one row per person (the 3 extra rows and a
+# few the person added and left empty).
+ATTENDANCE_BLANK_ROWS = 20
 
 
 def attendance_formset(meeting: Meeting, data=None) -> BaseAttendanceFormSet:
     choices, by_pk = person_choices()
-    formset = AttendanceFormSet(
+    # The real maximum: one row per person who can be chosen. Django builds
+    # min(TOTAL_FORMS, absolute_max) forms before it checks anything, so a
+    # posted TOTAL_FORMS=100000 built 2,000 rows of choices (3.4 s of a worker)
+    # only to refuse them; with absolute_max at the real maximum it builds at
+    # most that many and refuses the rest with a message.
+    limit = len(by_pk) + ATTENDANCE_BLANK_ROWS
+    formset = formset_factory(
+        AttendanceRowForm,
+        formset=BaseAttendanceFormSet,
+        extra=3,
+        can_delete=True,
+        max_num=limit,
+        absolute_max=limit,
+    )(
         data,
         initial=attendance_initial(meeting),
         prefix="att",
@@ -496,7 +515,15 @@ def _split_units(text: str) -> list[str]:
     return [p.strip() for p in text.split("、")]
 
 
+# 议定事项 are numbered 一 to 九十九 in the minutes (pdf.chinese_numeral).
+MAX_DECISIONS = 99
+
+
 class BaseDecisionFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": _("一份纪要最多 %(num)d 项议定事项，请刷新页面后重新填写。"),
+    }
+
     def add_fields(self, form, index) -> None:
         # Here rather than after building the formset, so the empty form the
         # page clones for "添加一项议定事项" gets the same small 序号 box.
@@ -557,7 +584,13 @@ class BaseDecisionFormSet(forms.BaseFormSet):
 
 
 DecisionFormSet = formset_factory(
-    DecisionForm, formset=BaseDecisionFormSet, extra=0, can_order=True, can_delete=True
+    DecisionForm,
+    formset=BaseDecisionFormSet,
+    extra=0,
+    can_order=True,
+    can_delete=True,
+    max_num=MAX_DECISIONS,
+    absolute_max=MAX_DECISIONS,
 )
 
 
@@ -582,5 +615,7 @@ def decision_formset(minutes=None, data=None) -> BaseDecisionFormSet:
         extra=extra,
         can_order=True,
         can_delete=True,
+        max_num=MAX_DECISIONS,
+        absolute_max=MAX_DECISIONS,
     )(data, initial=initial, prefix="dec")
     return formset

@@ -75,7 +75,7 @@ def _send_or_record(subject: str, body: str, person: User, url: str) -> bool:
     told in the portal, so someone can tell the person another way."""
     try:
         send_mail(subject, body, None, [person.email], fail_silently=False)
-    except Exception:  # noqa: BLE001 - any failure of the mail transport
+    except Exception:
         log.exception("mail to %s failed: %s", person.email, subject)
         name = person.display_name or person.get_username()
         text = _(
@@ -92,7 +92,7 @@ def _send_or_record(subject: str, body: str, person: User, url: str) -> bool:
                     for u in office_people()
                 ]
             )
-        except Exception:  # noqa: BLE001 - the record is best effort; the log has it
+        except Exception:
             log.exception("could not record the mail failure")
         return False
     return True
