@@ -524,6 +524,15 @@ class BaseDecisionFormSet(forms.BaseFormSet):
         "too_many_forms": _("一份纪要最多 %(num)d 项议定事项，请刷新页面后重新填写。"),
     }
 
+    def _construct_form(self, i, **kwargs):
+        """Every row shows its 序号: the blank rows of a new draft read 1, 2, 3
+        (they had none, while rows added on the page got 4, 5, …, and the rows
+        without a number were stored last)."""
+        form = super()._construct_form(i, **kwargs)
+        if i >= self.initial_form_count():
+            form.fields["ORDER"].initial = i + 1
+        return form
+
     def add_fields(self, form, index) -> None:
         # Here rather than after building the formset, so the empty form the
         # page clones for "添加一项议定事项" gets the same small 序号 box.
@@ -558,7 +567,9 @@ class BaseDecisionFormSet(forms.BaseFormSet):
             raise ValidationError(messages)
 
     def decisions(self) -> list[DecisionInput]:
-        """Kept matters in the order the person gave (序号), blank rows dropped."""
+        """Kept matters in the order the person gave (序号), blank rows dropped.
+        A row whose 序号 was cleared keeps its place on the page (its row
+        number), not the end of the list; equal numbers keep the page's order."""
         items = []
         for i, form in enumerate(self.forms):
             if self._should_delete_form(form):
@@ -570,7 +581,7 @@ class BaseDecisionFormSet(forms.BaseFormSet):
             order = d.get("ORDER")
             items.append(
                 (
-                    order if order is not None else 10_000 + i,
+                    order if order is not None else i + 1,
                     i,
                     DecisionInput(
                         text=text,
