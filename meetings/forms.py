@@ -439,7 +439,7 @@ def attendance_formset(meeting: Meeting, data=None) -> BaseAttendanceFormSet:
 def attendance_initial(meeting: Meeting) -> list[dict]:
     """The recorded attendance, or, before anything is recorded, the roster: the
     group's current position holders for the units the meeting concerns."""
-    records = list(meeting.attendance.select_related("person", "substitute"))
+    records = meeting.attendance_in_protocol_order()
     if records:
         return [
             {

@@ -248,6 +248,37 @@ class Meeting(models.Model):
     def latest_minutes(self) -> Minutes | None:
         return self.minutes.order_by("-version").first()
 
+    def attendance_in_protocol_order(self) -> list[Attendance]:
+        """The attendance records in the order an official list names people:
+        the 组长, the 副组长 (as they held the posts on the meeting's day), then
+        the member units in the order of the founding document (each unit's
+        成员 first), then everyone else (guests, people of no member unit).
+        Statuses are not separated here; lists group by status themselves."""
+        from members.models import Membership, Position
+
+        day = timezone.localtime(self.starts_at).date()
+        posts = {
+            m.person_id: m.position
+            for m in Membership.objects.current(day)
+            .filter(position__group_id=self.group_id)
+            .select_related("position")
+            .order_by("-position__order")  # the highest post wins for a person
+        }
+        rank = {Position.Kind.LEADER: 0, Position.Kind.DEPUTY: 1}
+
+        def key(a: Attendance) -> tuple:
+            post = posts.get(a.person_id)
+            if post is not None and post.kind in rank:
+                return (rank[post.kind], 0, 0, a.pk)
+            if a.unit_id and a.unit.is_member:
+                is_member_post = post is not None and post.kind == Position.Kind.MEMBER
+                return (2, a.unit.order, 0 if is_member_post else 1, a.pk)
+            return (3, 0, 0, a.pk)
+
+        return sorted(
+            self.attendance.select_related("person", "unit", "substitute"), key=key
+        )
+
 
 class MeetingUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Meeting, on_delete=models.CASCADE)
