@@ -17,7 +17,7 @@ from tests.base import PortalTestCase
 
 from . import factories as f
 
-P, O = Attendance.Status.PRESENT, Attendance.Status.OBSERVER
+P, OBS = Attendance.Status.PRESENT, Attendance.Status.OBSERVER
 
 
 class ProtocolOrderTests(PortalTestCase):
@@ -38,8 +38,8 @@ class ProtocolOrderTests(PortalTestCase):
                 AttendanceRow(person=guest, status=P),
                 AttendanceRow(person=people["李志强"], status=P),  # 副组长
                 AttendanceRow(person=people["王建华"], status=P),  # 组长
-                AttendanceRow(person=guest_two(), status=O),
-                AttendanceRow(person=people["陈静"], status=O),  # 区市场监管局
+                AttendanceRow(person=guest_two(), status=OBS),
+                AttendanceRow(person=people["陈静"], status=OBS),  # 区市场监管局
             ],
             by=cls.office,
         )
