@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinwei_ip.lib.dates import PortalDateTimeField
 from jinwei_ip.lib.forms import PortalForm, style_widgets
+from jinwei_ip.lib.text import OfficialTextField
 from members.models import Person, Unit
 
 from .models import Attendance, Meeting, Topic
@@ -68,8 +69,8 @@ class MeetingForm(PortalForm):
     kind = forms.ChoiceField(
         label=_("会议类型"), choices=Meeting.Kind.choices, initial=Meeting.Kind.SPECIAL
     )
-    title = forms.CharField(label=_("会议名称"), max_length=200)
-    subject = forms.CharField(
+    title = OfficialTextField(label=_("会议名称"), max_length=200)
+    subject = OfficialTextField(
         label=_("会议主题"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -85,14 +86,14 @@ class MeetingForm(PortalForm):
         widget=DateTimeLocalInput(),
         input_formats=[DATETIME_FORMAT],
     )
-    place = forms.CharField(label=_("会议地点"), max_length=200)
+    place = OfficialTextField(label=_("会议地点"), max_length=200)
     convener = forms.ChoiceField(
         label=_("召集方式"),
         choices=Meeting.Convener.choices,
         widget=forms.RadioSelect,
         initial=Meeting.Convener.LEADER,
     )
-    delegation_note = forms.CharField(
+    delegation_note = OfficialTextField(
         label=_("委托说明"),
         required=False,
         max_length=300,
@@ -109,7 +110,7 @@ class MeetingForm(PortalForm):
             "全体会议自动涉及全部成员单位；其他会议请勾选。纪要印发后，这些单位可以阅读纪要。"
         ),
     )
-    partial_reason = forms.CharField(
+    partial_reason = OfficialTextField(
         label=_("召开部分成员单位会议的理由"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -177,8 +178,8 @@ class TopicForm(PortalForm):
     unit = forms.ModelChoiceField(
         label=_("提出单位"), queryset=member_units(), required=False
     )
-    title = forms.CharField(label=_("议题"), max_length=200)
-    description = forms.CharField(
+    title = OfficialTextField(label=_("议题"), max_length=200)
+    description = OfficialTextField(
         label=_("需协调的事项"),
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("写明需要哪些部门协同解决什么问题、目前的进展和建议。"),
@@ -210,7 +211,7 @@ class AgendaAddForm(PortalForm):
     topic = forms.ModelChoiceField(
         label=_("待安排的议题"), queryset=Topic.objects.none()
     )
-    presenter = forms.CharField(
+    presenter = OfficialTextField(
         label=_("汇报人"),
         max_length=60,
         required=False,
@@ -228,7 +229,9 @@ class AgendaAddForm(PortalForm):
 
 
 class ReasonForm(PortalForm):
-    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = OfficialTextField(
+        label=_("理由"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, label: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -282,7 +285,7 @@ def _row_field_error(row: str, label: str, error: str) -> str:
 
 
 class AttendanceRowForm(forms.Form):
-    title_at_meeting = forms.CharField(
+    title_at_meeting = OfficialTextField(
         label=_("会时职务"), max_length=100, required=False
     )
     status = forms.ChoiceField(
@@ -290,7 +293,7 @@ class AttendanceRowForm(forms.Form):
         choices=[("", "—"), *Attendance.Status.choices],
         error_messages={"required": STATUS_REQUIRED},
     )
-    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+    note = OfficialTextField(label=_("备注"), max_length=200, required=False)
 
     def __init__(self, *args, choices=None, by_pk=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -465,8 +468,8 @@ def attendance_initial(meeting: Meeting) -> list[dict]:
 
 
 class MinutesForm(PortalForm):
-    title = forms.CharField(label=_("纪要标题"), max_length=200)
-    narrative = forms.CharField(
+    title = OfficialTextField(label=_("纪要标题"), max_length=200)
+    narrative = OfficialTextField(
         label=_("纪要正文"),
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("会议概况与主要精神；空一行另起一段。议定事项在下方逐项填写。"),
@@ -476,7 +479,7 @@ class MinutesForm(PortalForm):
 
 class DecisionForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    text = forms.CharField(
+    text = OfficialTextField(
         label=_("议定事项"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     units_text = forms.CharField(

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jinwei_ip.lib.dates import date_refusal
+from jinwei_ip.lib.text import check_official_texts, official_text_problem
 from members.grants import set_unit_grants
 from members.models import LeadingGroup, Person, Unit, User
 from tasks.notifications import notify, office_people, unit_people
@@ -97,6 +98,13 @@ class MeetingData:
 
 
 def _validate_meeting(data: MeetingData) -> None:
+    check_official_texts(
+        {
+            "title": (_("会议名称"), data.title),
+            "subject": (_("会议主题"), data.subject),
+            "place": (_("会议地点"), data.place),
+        }
+    )
     errors: dict[str, str] = {}
     if data.convener == Meeting.Convener.DEPUTY and not data.delegation_note.strip():
         errors["delegation_note"] = _("由副组长召集时，须写明组长的委托。")
@@ -506,6 +514,17 @@ class DecisionInput:
 
 
 def _validate_minutes(title: str, narrative: str, decisions: Sequence[DecisionInput]):
+    check_official_texts(
+        {
+            "title": (_("纪要标题"), title),
+            "narrative": (_("纪要正文"), narrative),
+            **{
+                "decisions": (_("议定事项第%(n)d项") % {"n": n}, d.text)
+                for n, d in enumerate(decisions, start=1)
+                if official_text_problem(d.text)
+            },
+        }
+    )
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors["title"] = [_("请填写纪要标题。")]

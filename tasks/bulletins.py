@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinwei_ip.lib.pdf import official_date
+from jinwei_ip.lib.text import check_official_texts
 from members.models import Unit, User
 
 from . import dashboard
@@ -513,6 +514,9 @@ def bulletin_edit(
         raise ValidationError({"title": _("请填写标题。")})
     if not narrative:
         raise ValidationError({"narrative": _("请填写正文。")})
+    check_official_texts(
+        {"title": (_("标题"), title), "narrative": (_("正文"), narrative)}
+    )
     bulletin = _claim(bulletin, version=version)
     bulletin.title = title
     bulletin.narrative = narrative

@@ -29,6 +29,7 @@ from jinwei_ip.lib.forms import (
     PortalModelForm,
     set_plain_choices,
 )
+from jinwei_ip.lib.text import OfficialTextField
 from meetings.models import Meeting
 from members.models import Unit, User
 
@@ -181,8 +182,8 @@ def _clean_units(form: forms.Form) -> None:
 
 
 class TaskAssignForm(PortalForm):
-    title = forms.CharField(label=_l("任务名称"), max_length=200)
-    description = forms.CharField(
+    title = OfficialTextField(label=_l("任务名称"), max_length=200)
+    description = OfficialTextField(
         label=_l("任务内容"), widget=forms.Textarea(attrs={"rows": 4})
     )
     lead = forms.ModelChoiceField(
@@ -239,8 +240,8 @@ class TaskReassignForm(PortalForm):
 
 
 class TaskEditForm(PortalForm):
-    title = forms.CharField(label=_l("任务名称"), max_length=200)
-    description = forms.CharField(
+    title = OfficialTextField(label=_l("任务名称"), max_length=200)
+    description = OfficialTextField(
         label=_l("任务内容"), widget=forms.Textarea(attrs={"rows": 5})
     )
     duties = DutyField(
@@ -258,7 +259,7 @@ class TaskEditForm(PortalForm):
 
 
 class ProgressReportForm(PortalForm):
-    text = forms.CharField(
+    text = OfficialTextField(
         label=_l("进展情况"), widget=forms.Textarea(attrs={"rows": 5})
     )
     percent = forms.IntegerField(label=_l("完成进度（%）"), min_value=0, max_value=100)
@@ -289,7 +290,7 @@ class ProgressReportForm(PortalForm):
 
 
 class ProgressReportEditForm(PortalForm):
-    text = forms.CharField(
+    text = OfficialTextField(
         label=_l("进展情况"), widget=forms.Textarea(attrs={"rows": 6})
     )
     percent = forms.IntegerField(label=_l("完成进度（%）"), min_value=0, max_value=100)
@@ -297,7 +298,7 @@ class ProgressReportEditForm(PortalForm):
 
 
 class NoteForm(PortalForm):
-    note = forms.CharField(
+    note = OfficialTextField(
         label=_l("说明"),
         required=False,
         max_length=2000,
@@ -306,7 +307,7 @@ class NoteForm(PortalForm):
 
 
 class ReturnForm(PortalForm):
-    reason = forms.CharField(
+    reason = OfficialTextField(
         label=_l("退回理由"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -321,7 +322,7 @@ class WaiveForm(PortalForm):
 
 class ExtensionRequestForm(PortalForm):
     new_due_on = PortalDateField(label=_l("申请延至"), widget=DateInput())
-    reason = forms.CharField(
+    reason = OfficialTextField(
         label=_l("延期理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
@@ -364,7 +365,7 @@ class WorkPlanForm(PortalForm):
             )
         return year
 
-    title = forms.CharField(label=_l("计划名称"), max_length=200)
+    title = OfficialTextField(label=_l("计划名称"), max_length=200)
 
 
 class ImportForm(PortalForm):

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from duties.models import DutyClause
 from jinwei_ip.lib.dates import check_date, date_refusal
+from jinwei_ip.lib.text import check_official_texts
 from meetings.models import Decision, Meeting, Minutes
 from meetings.services import meeting_grants_sync
 from members.grants import grant_units_from_query, set_unit_grants
@@ -222,6 +223,12 @@ def task_assign(
     else:
         base = _next_plan_code(plan)
     check_date(due, field="due", label=_("完成时限"))
+    check_official_texts(
+        {
+            "title": (_("任务名称"), title),
+            "description": (_("任务内容"), description),
+        }
+    )
     co = _check_units(lead, co_units)
     duties = _check_duties(duties, [lead, *co])
     now = timezone.now()
