@@ -514,17 +514,15 @@ class DecisionInput:
 
 
 def _validate_minutes(title: str, narrative: str, decisions: Sequence[DecisionInput]):
-    check_official_texts(
-        {
-            "title": (_("纪要标题"), title),
-            "narrative": (_("纪要正文"), narrative),
-            **{
-                "decisions": (_("议定事项第%(n)d项") % {"n": n}, d.text)
-                for n, d in enumerate(decisions, start=1)
-                if official_text_problem(d.text)
-            },
-        }
-    )
+    texts = {
+        "title": (_("纪要标题"), title),
+        "narrative": (_("纪要正文"), narrative),
+    }
+    for n, d in enumerate(decisions, start=1):
+        if official_text_problem(d.text):
+            texts["decisions"] = (_("议定事项第%(n)d项") % {"n": n}, d.text)
+            break
+    check_official_texts(texts)
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors["title"] = [_("请填写纪要标题。")]
