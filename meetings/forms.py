@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinwei_ip.lib.dates import PortalDateTimeField
-from jinwei_ip.lib.forms import PortalForm, style_widgets
+from jinwei_ip.lib.forms import CheckedFormSet, PortalForm, style_widgets
 from jinwei_ip.lib.text import OfficialTextField
 from members.models import Person, Unit
 
@@ -338,7 +338,7 @@ class AttendanceRowForm(forms.Form):
         )
 
 
-class BaseAttendanceFormSet(forms.BaseFormSet):
+class BaseAttendanceFormSet(CheckedFormSet):
     """Errors name the row: "第3行（蒋平）：…", and nothing is saved unless all rows are right."""
 
     default_error_messages = {
@@ -522,7 +522,7 @@ def _split_units(text: str) -> list[str]:
 MAX_DECISIONS = 99
 
 
-class BaseDecisionFormSet(forms.BaseFormSet):
+class BaseDecisionFormSet(CheckedFormSet):
     default_error_messages = {
         "too_many_forms": _("一份纪要最多 %(num)d 项议定事项，请刷新页面后重新填写。"),
     }

@@ -197,7 +197,8 @@ class TaskAssignForm(PortalForm):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"data-unit-co": ""}),
     )
-    due = PortalDateField(label=_l("完成时限"), widget=DateInput())
+    # no lower bound of the field's own: clean_due refuses any day before today
+    due = PortalDateField(label=_l("完成时限"), widget=DateInput(), earliest=None)
     duties = DutyField(
         label=_l("依据职责"),
         queryset=duty_choices(),
@@ -309,6 +310,7 @@ class NoteForm(PortalForm):
 class ReturnForm(PortalForm):
     reason = OfficialTextField(
         label=_l("退回理由"),
+        error_messages={"required": _l("请填写退回理由。")},
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -111,7 +111,8 @@ def _form_refusal(form) -> str:
         field = form.fields.get(name)
         label = field.label if field is not None and not field.widget.is_hidden else ""
         for error in errors:
-            parts.append(f"{label}：{error}" if label else str(error))
+            named = label and str(label) not in str(error)
+            parts.append(f"{label}：{error}" if named else str(error))
     return "；".join(dict.fromkeys(parts))
 
 

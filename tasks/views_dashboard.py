@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from duties.models import DutyClause
 from jinwei_ip.lib.audit import export_event
+from jinwei_ip.lib.forms import hidden_field_message
 from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
 from jinwei_ip.lib.ratelimit import limited
 from meetings.models import Meeting
@@ -349,11 +350,15 @@ def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def bulletin_issue(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = bulletins.get_bulletin_for_office(request.user, pk)
     version = request.POST.get("version")
+    if version is not None and not (version.isascii() and version.isdigit()):
+        # a tampered hidden field: not a reason to issue without the check
+        messages.error(request, hidden_field_message())
+        return redirect(bulletin)
     try:
         bulletin = bulletins.bulletin_issue(
             bulletin=bulletin,
             by=request.user,
-            version=int(version) if version and version.isdigit() else None,
+            version=int(version) if version else None,
         )
     except bulletins.Frozen:
         return _frozen(request, bulletin)

@@ -42,6 +42,22 @@ class PortalForm(forms.Form):
         report_hidden_errors(self)
 
 
+class CheckedFormSet(forms.BaseFormSet):
+    """A formset that refuses management data no page of ours sends: negative
+    counts, or more initial rows than rows. (Oversized counts are refused by
+    ``absolute_max``, set to the real maximum by each formset.)"""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if not self.is_bound or not self.management_form.is_valid():
+            return
+        data = self.management_form.cleaned_data
+        total = data.get(forms.formsets.TOTAL_FORM_COUNT, 0)
+        initial = data.get(forms.formsets.INITIAL_FORM_COUNT, 0)
+        if total < 0 or initial < 0 or initial > total:
+            self._non_form_errors.append(hidden_field_message())
+
+
 class PortalModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
