@@ -10,6 +10,7 @@ refused too (macro carriers); units save them as .docx/.xlsx or PDF.
 
 from __future__ import annotations
 
+import os
 import zipfile
 from datetime import date
 
@@ -36,6 +37,7 @@ from members.models import Unit, User
 from .models import Task, WorkdayOverride
 
 MAX_FILES_PER_REPORT = 5
+MAX_FILE_NAME = 200  # Evidence.original_name
 
 # extension -> (content type, check of the first bytes / the zip's parts)
 EVIDENCE_TYPES: dict[str, tuple[str, str]] = {
@@ -83,6 +85,13 @@ def check_evidence(upload) -> None:
     name = upload.name or ""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     limit = getattr(settings, "EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+    if len(os.path.basename(name)) > MAX_FILE_NAME:
+        # the name is kept with the file (Evidence.original_name): refuse rather
+        # than store it cut short
+        raise ValidationError(
+            _("文件名“%(name)s…”超过 %(n)d 个字符，请改短后重新上传。")
+            % {"name": name[:20], "n": MAX_FILE_NAME}
+        )
     if ext not in EVIDENCE_TYPES:
         raise ValidationError(
             _("“%(name)s”的文件类型不允许；请上传 PDF、JPG、PNG、DOCX 或 XLSX 文件。")

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from functools import cached_property
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -689,6 +690,32 @@ CASES: list[Case] = [
             "text-emoji": {"text": f"进展{EMOJI}", "percent": "50"},
         }.items()
     ],
+    Case(
+        "report-file-name-250",
+        "liaison_a",
+        "post",
+        U("tasks:report", "task"),
+        lambda w: {
+            "text": "进展",
+            "percent": "50",
+            "files": SimpleUploadedFile(
+                "证" * 250 + ".pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"
+            ),
+        },
+    ),
+    Case(
+        "report-file-renamed-html",
+        "liaison_a",
+        "post",
+        U("tasks:report", "task"),
+        lambda w: {
+            "text": "进展",
+            "percent": "50",
+            "files": SimpleUploadedFile(
+                "报告.pdf", b"<html></html>", "application/pdf"
+            ),
+        },
+    ),
     Case(
         "report-long-text-stored",
         "liaison_a",
