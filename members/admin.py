@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
+
+from jinwei_ip.lib.text import OfficialTextField
 
 from .grants import grant_unit_access, unit_group
 from .models import (
@@ -26,8 +29,26 @@ class UnitAliasInline(admin.TabularInline):
     extra = 1
 
 
+class PersonAdminForm(forms.ModelForm):
+    """Names and titles print in the minutes' attendance lists: the official
+    text rule (no control characters, only what the document font prints)."""
+
+    class Meta:
+        model = Person
+        fields = ["name", "unit", "job_title", "phone"]
+        field_classes = {"name": OfficialTextField, "job_title": OfficialTextField}
+
+
+class UnitAdminForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "code", "full_name", "is_member", "order", "duty_summary"]
+        field_classes = {"name": OfficialTextField, "full_name": OfficialTextField}
+
+
 @admin.register(Unit)
 class UnitAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    form = UnitAdminForm
     resource_classes = [UnitResource]
     list_display = ["name", "code", "is_member", "order"]
     list_editable = ["order"]
@@ -42,6 +63,7 @@ class UnitAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
+    form = PersonAdminForm
     list_display = ["name", "unit", "job_title", "phone"]
     list_filter = ["unit"]
     search_fields = ["name", "job_title"]

@@ -129,3 +129,17 @@ class ServiceTests(PortalTestCase):
                 version=bulletin.edit_version,
                 by=self.office,
             )
+
+
+class AdminNameTests(PortalTestCase):
+    def test_person_name_with_bidi_is_refused_in_admin(self) -> None:
+        from members.models import Person
+
+        self.client.force_login(self.office)
+        before = Person.objects.count()
+        response = self.client.post(
+            reverse("admin:members_person_add"),
+            {"name": f"王{RLO}五", "job_title": "", "phone": ""},
+        )
+        self.assertEqual(Person.objects.count(), before)
+        self.assertContains(response, "“姓名”含有看不见的控制字符")
