@@ -144,19 +144,26 @@ def official_text_problem(value: str) -> str | None:
                 invisible.append(char)
         elif not is_printable(char) and char not in unprintable:
             unprintable.append(char)
+    problems = []
     if invisible:
-        return _(
-            "含有看不见的控制字符（%(codes)s，可能来自复制粘贴），"
-            "会使公文显示错乱，请删去后重新输入。"
-        ) % {"codes": "、".join(_describe(c) for c in invisible[:5])}
+        problems.append(
+            _(
+                "含有看不见的控制字符（%(codes)s，可能来自复制粘贴），"
+                "会使公文显示错乱，请删去后重新输入。"
+            )
+            % {"codes": "、".join(_describe(c) for c in invisible[:5])}
+        )
     if unprintable:
-        return _(
-            "含有公文字体无法打印的字符“%(chars)s”（%(codes)s），请删去或改用文字表述。"
-        ) % {
-            "chars": "”“".join(unprintable[:5]),
-            "codes": "、".join(_describe(c) for c in unprintable[:5]),
-        }
-    return None
+        problems.append(
+            _(
+                "含有公文字体无法打印的字符“%(chars)s”（%(codes)s），请删去或改用文字表述。"
+            )
+            % {
+                "chars": "”“".join(unprintable[:5]),
+                "codes": "、".join(_describe(c) for c in unprintable[:5]),
+            }
+        )
+    return "".join(problems) or None
 
 
 def validate_official_text(value: str) -> None:

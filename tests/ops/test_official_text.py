@@ -143,3 +143,15 @@ class AdminNameTests(PortalTestCase):
         )
         self.assertEqual(Person.objects.count(), before)
         self.assertContains(response, "“姓名”含有看不见的控制字符")
+
+
+class FallbackTests(PortalTestCase):
+    def test_without_a_cjk_font_the_unicode_blocks_decide(self) -> None:
+        from unittest import mock
+
+        with mock.patch("jinwei_ip.lib.text.printable_codepoints", return_value=None):
+            self.assertIsNone(official_text_problem("知识产权（２０２６）①A-1，“好”"))
+            self.assertIn("无法打印", official_text_problem(f"好{EMOJI}"))
+            both = official_text_problem(f"好{RLO}{EMOJI}")
+            self.assertIn("控制字符", both)
+            self.assertIn("无法打印", both)
