@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from duties.models import DutyClause
+from jinwei_ip.lib.dates import check_date
 
 from .grants import grant_unit_access, unit_group
 from .models import (
@@ -109,6 +110,7 @@ def position_assign(
 ) -> Membership:
     """Make person the holder of position from start_on; the former holder's term ends
     the day before, and stays in the history."""
+    check_date(start_on, field="start_on", label=_("任职起始日期"))
     current = (
         Membership.objects.select_for_update()
         .filter(position=position, end_on__isnull=True)

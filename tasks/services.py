@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duties.models import DutyClause
-from jinwei_ip.lib.dates import check_date, date_refusal
+from jinwei_ip.lib.dates import FOUNDED, check_date, date_refusal, latest_date
 from jinwei_ip.lib.text import check_official_texts
 from meetings.models import Decision, Meeting, Minutes
 from meetings.services import meeting_grants_sync
@@ -861,6 +861,13 @@ def extension_decide(
 
 @transaction.atomic
 def work_plan_create(*, group, year: int, title: str, by: User) -> WorkPlan:
+    if not FOUNDED.year <= year <= latest_date().year:
+        raise ValidationError(
+            {
+                "year": _("年度须在 %(a)d 年至 %(b)d 年之间。")
+                % {"a": FOUNDED.year, "b": latest_date().year}
+            }
+        )
     return WorkPlan.objects.create(
         group=group, year=year, title=title.strip(), created_by=by
     )

@@ -143,3 +143,24 @@ class TaskDateTests(PortalTestCase):
         task.refresh_from_db()
         self.assertLess(task.due_on, date(2100, 1, 1))
         self.assertEqual(timezone.localdate() < task.due_on, True)
+
+
+class OtherServiceDateTests(PortalTestCase):
+    def test_position_and_plan_services_refuse(self) -> None:
+        from members.models import LeadingGroup, Person, Position
+        from members.services import position_assign
+        from tasks.services import work_plan_create
+
+        position = Position.objects.get(kind=Position.Kind.MEMBER, unit=self.unit_a)
+        person = Person.objects.create(name="新人", unit=self.unit_a)
+        for day in (date(9999, 12, 31), date(1900, 1, 1)):
+            with self.assertRaises(ValidationError):
+                position_assign(position=position, person=person, start_on=day)
+        for year in (1900, 9999):
+            with self.assertRaises(ValidationError):
+                work_plan_create(
+                    group=LeadingGroup.objects.get(),
+                    year=year,
+                    title="计划",
+                    by=self.office,
+                )
