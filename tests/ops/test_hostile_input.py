@@ -965,6 +965,36 @@ CASES: list[Case] = [
             ("bulletin-detail", "office", U("dashboard:bulletin", "bulletin")),
         ]
     ],
+    # --- objects of others, bogus choices on small actions --------------------------------------
+    Case(
+        "sign-task-of-another-unit",
+        "outsider",
+        "post",
+        U("tasks:sign", "task"),
+    ),
+    Case(
+        "notification-of-another-person",
+        "liaison_a",
+        "post",
+        lambda w: reverse(
+            "tasks:notification_read",
+            args=[Notification.objects.create(recipient=w.office, text="给办公室").pk],
+        ),
+        const({"go": "1"}),
+    ),
+    Case(
+        "topic-move-bogus-direction",
+        "office",
+        "post",
+        lambda w: reverse("meetings:topic_move", args=[w.topic.pk]),
+        const({"direction": "sideways"}),
+    ),
+    Case(
+        "bulletin-discard-by-a-unit",
+        "liaison_a",
+        "post",
+        U("dashboard:bulletin_discard", "bulletin"),
+    ),
     # --- lists and filters given junk ----------------------------------------------------------
     *[
         Case(f"filter-{name}", "office", "get", lambda w, u=url: u, expect=HARMLESS)
