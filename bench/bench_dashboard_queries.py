@@ -46,9 +46,9 @@ def main() -> None:
     from django.urls import reverse
 
     from members.models import User
-    from tasks import bulletins, dashboard
-    from tasks.bulletin_pdf import render_bulletin
-    from tasks.models import Bulletin
+    from oversight import bulletins, dashboard
+    from oversight.bulletin_pdf import render_bulletin
+    from oversight.models import Bulletin
 
     office = User.objects.get(username="bench_office")
     leader = User.objects.get(username="bench_leader")
@@ -161,7 +161,7 @@ def main() -> None:
         f"{database_version()}; {data_size()}. In-process Django test Client, "
         f"DEBUG off, {args.runs} runs after 3 warm-up runs per page; times in ms. "
         "Every figure is a database aggregate, so the query count does not grow "
-        "with the data (tests/dashboard/test_views.py checks it at two sizes).\n\n"
+        "with the data (tests/oversight/test_views.py checks it at two sizes).\n\n"
         + table(
             [
                 "page",

@@ -33,6 +33,7 @@ BENCH_PASSWORD = "jinwei-bench-2026"
 BENCH_ENV = {
     "DATABASE_URL": DEFAULT_DATABASE_URL,
     "DEBUG": "0",
+    "JINWEI_BENCH": "1",  # installs the bench app (seed_bench)
     "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
     "SECURE_COOKIES": "0",

@@ -6,7 +6,7 @@ django-import-export's default ModelResource vs a bare ``bulk_create``.
 Every variant reads an .xlsx of the same rows and writes the tasks in one
 transaction that is rolled back afterwards, so the database is unchanged.
 
-- importer: ``tasks.importer.parse_work_plan`` + ``tasks.services.work_plan_import``
+- importer: ``tasks.importer.parse_work_plan`` + ``tasks.plans.work_plan_import``
   (what the office's “导入” button does: units resolved through aliases, then
   bulk_create for the tasks, multi-row INSERTs of plain tuples for co-units, duty
   links and 交办 events, INSERT … SELECT from the new tasks for their history and
@@ -137,7 +137,7 @@ def main() -> None:
     from openpyxl import load_workbook
 
     from members.models import LeadingGroup, Unit, User
-    from tasks import services
+    from tasks import plans
     from tasks.importer import COLUMNS, parse_work_plan
     from tasks.models import Task, WorkPlan
 
@@ -161,7 +161,7 @@ def main() -> None:
     def importer() -> None:
         result = parse_work_plan(plan_xlsx, YEAR)
         assert result.ok, result.errors[:3]
-        tasks = services.work_plan_import(plan=new_plan(), rows=result.rows, by=office)
+        tasks = plans.work_plan_import(plan=new_plan(), rows=result.rows, by=office)
         assert len(tasks) == args.rows
 
     # 2. django-import-export, default ModelResource for Task
@@ -256,7 +256,7 @@ def main() -> None:
         plan = new_plan()
         start = time.perf_counter()
         with connection.execute_wrapper(times):
-            services.work_plan_import(plan=plan, rows=result.rows, by=office)
+            plans.work_plan_import(plan=plan, rows=result.rows, by=office)
         write_ms.append((time.perf_counter() - start) * 1000)
 
     run_rolled_back(importer_by_step)

@@ -135,8 +135,8 @@ def main() -> None:
     )
 
     try:
-        from tasks.bulletin_pdf import render_bulletin
-        from tasks.bulletins import bulletin_draft
+        from oversight.bulletin_pdf import render_bulletin
+        from oversight.services import bulletin_draft
 
         office = User.objects.get(username="bench_office")
         with transaction.atomic():

@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from members.models import Unit
-from tasks import dashboard
 
+from .columns import columns_for
 from .models import DutyCategory, DutyClause
 
 
@@ -28,14 +28,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             Q(text__icontains=query) | Q(unit__name__icontains=query)
         )
     page = Paginator(clauses, 50).get_page(request.GET.get("page"))
-    year = dashboard.today().year
-    overseer = request.user.is_authenticated and request.user.sees_everything
-    if overseer:
-        # The office and the leaders see how many of this year's tasks rest on
-        # each clause, linked to them (units do not see other units' work).
-        counts = dashboard.duty_task_counts(list(page.object_list), year)
-        for duty in page.object_list:
-            duty.task_count = counts.get(duty.pk, 0)
+    clauses = list(page.object_list)
+    columns = columns_for(request.user, clauses)
+    for duty in clauses:
+        duty.cells = [column.cell(duty) for column in columns]
     return render(
         request,
         "duties/catalogue.html",
@@ -48,7 +44,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "query": query,
             "joint": joint,
             "total": page.paginator.count,
-            "show_tasks": overseer,
-            "year": year,
+            "columns": columns,
+            "clauses": clauses,
         },
     )

@@ -35,6 +35,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG")
 TESTING = env_bool("JINWEI_TESTING")
+# the benchmark scripts (bench/) run production-like, DEBUG off, with seed_bench
+BENCH = env_bool("JINWEI_BENCH")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -61,10 +63,14 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "members",
+    "notices",
     "duties",
     "meetings",
     "tasks",
+    "oversight",
 ]
+if DEBUG or TESTING or BENCH:
+    INSTALLED_APPS.append("bench")  # manage.py seed_bench: benchmark data
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -105,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "members.context_processors.portal",
             ],
+            "libraries": {"official": "jinwei_ip.lib.official_tags"},
         },
     },
 ]
@@ -288,8 +295,11 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
+    "filters": {"skip_forbidden": {"()": "jinwei_ip.lib.logfilters.SkipForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
+        # A 403 is one audit line (jinwei_ip.audit), not a traceback.
+        "django.request": {"level": "WARNING", "filters": ["skip_forbidden"]},
         "jinwei_ip.audit": {
             "handlers": ["console"],
             "level": "INFO",

@@ -5,15 +5,16 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from members import views as member_views
 from members.forms import LoginForm
+
+from . import views
 
 admin.site.site_header = _("金台区知识产权工作协调领导小组 · 管理")
 admin.site.site_title = _("领导小组门户管理")
 admin.site.index_title = _("办公室管理")
 
 urlpatterns = [
-    path("", member_views.home, name="home"),
+    path("", views.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm),
@@ -34,7 +35,8 @@ urlpatterns = [
     path("", include("members.urls")),
     path("duties/", include("duties.urls")),
     path("meetings/", include("meetings.urls")),
+    path("tasks/notifications/", include("notices.urls")),
     path("tasks/", include("tasks.urls")),
-    path("dashboard/", include("tasks.urls_dashboard")),
+    path("dashboard/", include("oversight.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
@@ -115,9 +117,15 @@ class MeetingForm(PortalForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # Shown only when the year already has a plenary (see clean()).
+    second_plenary = forms.BooleanField(
+        label=_("确认本年度再召开一次全体会议"), required=False
+    )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, meeting: Meeting | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.other_plenary: Meeting | None = None
         self.fields["host"].queryset = people()
         self.fields["recorder"].queryset = people()
         self.fields["units"].queryset = member_units()
@@ -154,7 +162,32 @@ class MeetingForm(PortalForm):
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("结束时间须晚于开始时间。"))
+        if data.get("kind") == Meeting.Kind.PLENARY and starts:
+            self._check_second_plenary(timezone.localtime(starts).year)
         return data
+
+    def _check_second_plenary(self, year: int) -> None:
+        """The rule is one plenary a year ("原则上每年召开一次"): planning another in
+        a year that has one asks the office to confirm it knowingly."""
+        others = Meeting.objects.plenaries().in_year(year).order_by("starts_at")
+        if self.meeting is not None:
+            others = others.exclude(pk=self.meeting.pk)
+        self.other_plenary = others.first()
+        if self.other_plenary and not self.cleaned_data.get("second_plenary"):
+            self.add_error(
+                "second_plenary",
+                _(
+                    "%(year)d年度已有全体会议“%(title)s”（%(date)s）。工作规则规定"
+                    "全体会议原则上每年召开一次；确需再召开一次，请勾选确认后保存。"
+                )
+                % {
+                    "year": year,
+                    "title": self.other_plenary.title,
+                    "date": timezone.localtime(self.other_plenary.starts_at).strftime(
+                        "%Y-%m-%d"
+                    ),
+                },
+            )
 
     def meeting_data(self) -> MeetingData:
         d = self.cleaned_data
@@ -321,6 +354,15 @@ class AttendanceRowForm(forms.Form):
             f.widget.attrs["class"] = (
                 f"{f.widget.attrs.get('class', '')} {small}".strip()
             )
+        # The table's cells have no <label>: each field names its column and row
+        # ("人员 第3行"); the empty form's __num__ is renumbered by meetings.js.
+        index = (self.prefix or "").rpartition("-")[2]
+        row = str(int(index) + 1) if index.isdigit() else "__num__"
+        for f in self.fields.values():
+            f.widget.attrs["aria-label"] = _("%(field)s 第%(row)s行") % {
+                "field": f.label,
+                "row": row,
+            }
 
     def has_changed(self) -> bool:
         # A row naming a person is always a row to save and check, even when it is
@@ -346,6 +388,13 @@ class BaseAttendanceFormSet(CheckedFormSet):
             "出席名单一次最多提交 %(num)d 行（每人一行），请刷新页面后重新填写。"
         ),
     }
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = _("删除")
+        form.fields["DELETE"].widget.attrs["aria-label"] = _(
+            "%(field)s 第%(row)s行"
+        ) % {"field": _("删除"), "row": "__num__" if index is None else index + 1}
 
     def row_label(self, index: int, form: forms.Form) -> str:
         person = getattr(form, "cleaned_data", {}).get("person")
@@ -434,8 +483,6 @@ def attendance_formset(meeting: Meeting, data=None) -> BaseAttendanceFormSet:
         prefix="att",
         form_kwargs={"choices": choices, "by_pk": by_pk},
     )
-    for form in formset:
-        form.fields["DELETE"].label = _("删除")
     return formset
 
 
@@ -467,14 +514,35 @@ def attendance_initial(meeting: Meeting) -> list[dict]:
 # --- minutes: narrative and the numbered decided matters ------------------------------
 
 
+# "会议议定以下事项：" / "会议议定如下事项：" / "会议议定：" typed as the text's last line.
+LEAD_IN = re.compile(r"(?:会议)?(?:研究)?议定了?(?:(?:以下|如下)事项[：:]?|[：:])\s*$")
+
+
 class MinutesForm(PortalForm):
     title = OfficialTextField(label=_("纪要标题"), max_length=200)
     narrative = OfficialTextField(
         label=_("纪要正文"),
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=_("会议概况与主要精神；空一行另起一段。议定事项在下方逐项填写。"),
+        help_text=_(
+            "会议概况与主要精神；空一行另起一段。议定事项在下方逐项填写，"
+            "纪要在议定事项前自动加上“会议议定以下事项：”，正文不必再写。"
+        ),
     )
     edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_narrative(self) -> str:
+        """The minutes print "会议议定以下事项：" before the decided matters
+        themselves; typed again at the end of the text it would print twice."""
+        text = self.cleaned_data["narrative"].rstrip()
+        if LEAD_IN.search(text):
+            raise ValidationError(
+                _(
+                    "正文末尾的“%(phrase)s”请删去：纪要在议定事项前会自动加上"
+                    "“会议议定以下事项：”，写在正文里会印两遍。"
+                ),
+                params={"phrase": LEAD_IN.search(text).group(0)},
+            )
+        return text
 
 
 class DecisionForm(forms.Form):
@@ -595,17 +663,6 @@ class BaseDecisionFormSet(CheckedFormSet):
             )
         items.sort(key=lambda t: (t[0], t[1]))
         return [item for _o, _i, item in items]
-
-
-DecisionFormSet = formset_factory(
-    DecisionForm,
-    formset=BaseDecisionFormSet,
-    extra=0,
-    can_order=True,
-    can_delete=True,
-    max_num=MAX_DECISIONS,
-    absolute_max=MAX_DECISIONS,
-)
 
 
 def decision_formset(minutes=None, data=None) -> BaseDecisionFormSet:

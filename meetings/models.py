@@ -484,6 +484,17 @@ class Minutes(models.Model):
     issue_number = models.PositiveSmallIntegerField(_("期号"), null=True, blank=True)
     correction_reason = models.TextField(_("更正理由"), blank=True)
     return_reason = models.TextField(_("退回理由"), blank=True)
+    # Who returned the draft and when, kept with the reason so that lists (the
+    # office home) can say it without reading the history of every draft.
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("退回人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
     supersedes = models.OneToOneField(
         "self",
         verbose_name=_("更正的版本"),

@@ -12,21 +12,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jinwei_ip.lib.numerals import chinese_numeral
 from jinwei_ip.lib.pdf import mark_font_size, official_date, render_pdf
 from members.models import Unit
 
+from . import hooks
 from .models import Attendance, Meeting, Minutes, SuggestedUnit
-
-NUMERALS = "零一二三四五六七八九"
-
-
-def chinese_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 23 → 二十三 (up to 99, enough for decided matters)."""
-    if n < 10:
-        return NUMERALS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else NUMERALS[tens]
-    return f"{head}十{NUMERALS[ones] if ones else ''}"
 
 
 def _person_label(a: Attendance) -> str:
@@ -151,6 +142,8 @@ def minutes_context(minutes: Minutes) -> dict:
         "printed_label": _("%(date)s印发") % {"date": official_date(day)},
         "decisions": decisions,
         "decisions_intro": _("会议议定以下事项："),
+        # What other apps print after the decided matters (hooks.minutes_sections).
+        "sections": [s for section in hooks.minutes_sections for s in section(minutes)],
         "name_lists": name_lists(minutes, facts),
         "distribution": facts["distribution"],
         "correction_note": correction_note,
@@ -165,5 +158,14 @@ def minutes_pdf(minutes: Minutes) -> bytes:
 
 
 def minutes_filename(minutes: Minutes) -> str:
-    label = minutes.issue_label or _("第%(v)d版草稿") % {"v": minutes.version}
-    return f"{minutes.meeting.code}{minutes.title}{label}.pdf".replace("/", "-")
+    """The name an archivist files it under: issue number, a space, the title
+    (〔2026〕第3期 金台区…纪要.pdf); a later version says which, a draft says so."""
+    if minutes.issue_label:
+        name = f"{minutes.issue_label} {minutes.title}"
+        if minutes.version > 1:
+            name += _("（第%(v)d版）") % {"v": minutes.version}
+    else:
+        name = minutes.title + _("（第%(v)d版草稿）") % {"v": minutes.version}
+    return (
+        "".join("-" if c in '/\\:*?"<>|' or ord(c) < 32 else c for c in name) + ".pdf"
+    )

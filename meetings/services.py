@@ -21,16 +21,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jinwei_ip.lib.dates import date_refusal
+from jinwei_ip.lib.numbering import assign_document_number
 from jinwei_ip.lib.text import check_official_texts, official_text_problem
 from members.grants import set_unit_grants
 from members.models import LeadingGroup, Person, Unit, User
-from tasks.notifications import notify, office_people, unit_people
+from notices.services import notices_settled, notify, office_people, unit_people
 
+from .access import VIEW_MEETING, VIEW_MINUTES
+from .hooks import correction_followers
 from .models import Attendance, Decision, Meeting, Minutes, Topic
 from .pdf import document_facts
-
-VIEW_MEETING = "meetings.view_meeting"
-VIEW_MINUTES = "meetings.read_minutes"
 
 
 class StaleEdit(Exception):
@@ -660,6 +660,16 @@ def _approvers(minutes: Minutes) -> list[User]:
     ]
 
 
+def _approval_settled(minutes: Minutes) -> None:
+    """Every leader was asked (纪要待您审批); once one has decided, the request is
+    no longer pending in the others' notices."""
+    notices_settled(
+        minutes.get_absolute_url(),
+        when=timezone.now(),
+        recipients=User.objects.filter(role=User.Role.LEADER),
+    )
+
+
 @transaction.atomic
 def minutes_approve(*, minutes: Minutes, by: User) -> Minutes:
     minutes = _locked_minutes(
@@ -671,8 +681,11 @@ def minutes_approve(*, minutes: Minutes, by: User) -> Minutes:
     minutes.approved_by = by
     minutes.approved_at = timezone.now()
     minutes.return_reason = ""
+    minutes.returned_by = None
+    minutes.returned_at = None
     _reason(minutes, _("审批同意"))
     minutes.save()
+    _approval_settled(minutes)
     notify(
         office_people(),
         text=_("纪要已审批同意，请编号印发：%(title)s（审批人：%(by)s）")
@@ -693,10 +706,13 @@ def minutes_return(*, minutes: Minutes, by: User, reason: str) -> Minutes:
         raise ValidationError({"reason": _("请写明退回理由。")})
     minutes.status = Minutes.Status.DRAFT
     minutes.return_reason = reason.strip()
+    minutes.returned_by = by
+    minutes.returned_at = timezone.now()
     minutes.submitted_at = None
     minutes.edit_version += 1
     _reason(minutes, _("退回修改：%(reason)s") % {"reason": reason.strip()})
     minutes.save()
+    _approval_settled(minutes)
     notify(
         office_people(),
         text=_("纪要被退回修改：%(title)s。退回理由：%(reason)s")
@@ -713,13 +729,8 @@ def minutes_issue(*, minutes: Minutes, by: User) -> Minutes:
     minutes = _locked_minutes(
         minutes, Minutes.Status.APPROVED, _("只有已审批的纪要可以印发。")
     )
-    group_id = minutes.meeting.group_id
-    LeadingGroup.objects.select_for_update().filter(pk=group_id).first()
-    year = timezone.localdate().year
-    top = Minutes.objects.filter(issue_year=year).aggregate(n=Max("issue_number"))["n"]
+    assign_document_number(minutes, year=timezone.localdate().year)
     minutes.status = Minutes.Status.ISSUED
-    minutes.issue_year = year
-    minutes.issue_number = (top or 0) + 1
     minutes.issued_by = by
     minutes.issued_at = timezone.now()
     # Freeze what the document shows from the meeting: attendance and units stay
@@ -745,58 +756,14 @@ def minutes_issue(*, minutes: Minutes, by: User) -> Minutes:
         subject=_("【会议纪要】%(title)s %(label)s")
         % {"title": minutes.title, "label": minutes.issue_label},
     )
-    if minutes.supersedes_id:
-        minutes.tasks_left_behind = _tasks_follow_correction(minutes, by=by)
-    else:
-        minutes.tasks_left_behind = []
+    # What was made from the superseded version follows the correction (tasks
+    # move to the new version's decided matters); what cannot is kept here.
+    minutes.tasks_left_behind = (
+        [left for follow in correction_followers for left in follow(new=minutes, by=by)]
+        if minutes.supersedes_id
+        else []
+    )
     return minutes
-
-
-def _tasks_follow_correction(new: Minutes, *, by: User) -> list:
-    """An issued correction takes over the superseded version's tasks: each task
-    moves to the new version's decided matter with the same number, its history
-    saying why. Tasks of a number the correction no longer has stay where they
-    are; they are returned, and the office is told which."""
-    from tasks.models import Task
-
-    old = new.supersedes
-    targets = {d.number: d for d in new.decisions.all()}
-    left: list[Task] = []
-    for task in (
-        Task.objects.select_for_update(of=("self",))
-        .filter(decision__minutes=old)
-        .select_related("decision")
-        .order_by("code")
-    ):
-        target = targets.get(task.decision.number)
-        if target is None:
-            left.append(task)
-            continue
-        task.decision = target
-        task.edit_version += 1  # an edit form opened before this is now stale
-        task._history_user = by
-        task._change_reason = _("纪要更正：改挂第%(v)d版议定事项第%(n)d项") % {
-            "v": new.version,
-            "n": target.number,
-        }
-        task.save()
-    if left:
-        notify(
-            office_people(),
-            text=_(
-                "%(label)s更正印发后，原第%(v)d版下列议定事项已不存在，"
-                "其督办任务仍挂在原版本上，请核对：%(tasks)s"
-            )
-            % {
-                "label": new.issue_label,
-                "v": old.version,
-                "tasks": "、".join(
-                    f"{t.code}（第{t.decision.number}项）" for t in left
-                ),
-            },
-            url=old.get_absolute_url(),
-        )
-    return left
 
 
 @transaction.atomic

@@ -6,7 +6,6 @@ not allowed); changes go through ``meetings.services``.
 
 from __future__ import annotations
 
-import logging
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -19,10 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jinwei_ip.lib.audit import export_event
-from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
+from jinwei_ip.lib.pdf import CJKFontsMissing, fonts_missing_response
 from jinwei_ip.lib.ratelimit import limited
 from members.access import require_office
-from tasks.models import Task
 
 from . import services
 from .access import (
@@ -44,11 +42,10 @@ from .forms import (
     attendance_formset,
     decision_formset,
 )
+from .hooks import decision_details
 from .ics import meetings_calendar
 from .models import Attendance, Meeting, Minutes, Topic
 from .pdf import minutes_filename, minutes_pdf, name_lists, shown_facts
-
-logger = logging.getLogger(__name__)
 
 PER_PAGE = 20
 
@@ -119,6 +116,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(
         request.POST or None,
         initial={"kind": kind} if kind in Meeting.Kind.values else None,
+        meeting=None,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -139,7 +137,11 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for(request.user, pk, office=True)
-    form = MeetingForm(request.POST or None, initial=MeetingForm.initial_for(meeting))
+    form = MeetingForm(
+        request.POST or None,
+        initial=MeetingForm.initial_for(meeting),
+        meeting=meeting,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_update(
@@ -537,19 +539,10 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
     minutes = get_minutes_for(request.user, pk)
     user = request.user
     decisions = list(
-        minutes.decisions.prefetch_related(
-            "unit_links__unit",
-            # Only the tasks the viewer may see: a liaison reading the minutes must
-            # not learn about other units' tasks from them. One query for all.
-            Prefetch(
-                "tasks",
-                queryset=Task.objects.visible_to(user)
-                .select_related("lead_unit")
-                .order_by("code"),
-                to_attr="visible_tasks",
-            ),
-        ).order_by("number")
+        minutes.decisions.prefetch_related("unit_links__unit").order_by("number")
     )
+    for attach in decision_details:  # the tasks made from each decided matter
+        attach(user, decisions)
     newer = None
     if minutes.is_superseded and may_read_minutes(user, minutes.superseded_by):
         newer = minutes.superseded_by
@@ -689,16 +682,7 @@ def minutes_download(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         data = minutes_pdf(minutes)
     except CJKFontsMissing:
-        logger.exception("Minutes PDF: no CJK font on this server")
-        messages.error(
-            request,
-            _(
-                "服务器没有安装中文字体，暂时无法生成 PDF。"
-                "请联系系统管理员安装 Noto CJK 字体：%(cmd)s。"
-            )
-            % {"cmd": INSTALL_HINT},
-        )
-        return redirect(minutes)
+        return fonts_missing_response(request, minutes, what="Minutes PDF")
     export_event(request, "minutes_pdf", minutes)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from duties.models import DutyClause
 from jinwei_ip.lib.dates import check_date
+from jinwei_ip.lib.hooks import Hook
 
 from .grants import grant_unit_access, unit_group
 from .models import (
@@ -30,10 +32,17 @@ from .models import (
 
 FOUNDING_FILE = Path(settings.BASE_DIR) / "fixtures" / "founding.json"
 
+# The founding document's parts that other apps keep (duties: each unit's duty
+# clauses): (the document's data, its units by code) → None, registered from the
+# app's ``AppConfig.ready`` and run inside ``founding_load``'s transaction.
+FoundingPart = Callable[[dict[str, Any], dict[str, Unit]], None]
+founding_parts: Hook[FoundingPart] = Hook("members.services.founding_parts")
+
 
 @transaction.atomic
 def founding_load(*, data: dict[str, Any] | None = None) -> LeadingGroup:
-    """Load (or refresh) the group, its units, positions and duty clauses.
+    """Load (or refresh) the group, its units and positions, and (through the
+    registered parts) what other apps keep of the document: the duty clauses.
 
     Idempotent: running it again updates texts in place and never duplicates rows,
     so ``make run`` can call it on every start.
@@ -58,19 +67,6 @@ def founding_load(*, data: dict[str, Any] | None = None) -> LeadingGroup:
         unit_group(unit)
         grant_unit_access(unit)
         units[unit.code] = unit
-        for number, clause in enumerate(u.get("duties", []), start=1):
-            DutyClause.objects.update_or_create(
-                unit=unit,
-                number=number,
-                defaults={
-                    "text": clause["text"],
-                    "category": clause["category"],
-                    "is_joint": clause.get("joint", False),
-                },
-            )
-        DutyClause.objects.filter(
-            unit=unit, number__gt=len(u.get("duties", []))
-        ).delete()
 
     group, _created = LeadingGroup.objects.update_or_create(
         name=g["name"],
@@ -101,6 +97,8 @@ def founding_load(*, data: dict[str, Any] | None = None) -> LeadingGroup:
         Position.objects.update_or_create(
             **lookup, defaults={"post": p["post"], "unit": unit, "order": order}
         )
+    for load_part in founding_parts:
+        load_part(data, units)
     return group
 
 
@@ -185,12 +183,17 @@ def account_create(
 
 
 OFFICE_GROUP = "领导小组办公室"
-# Models the office manages in the admin: the roster, accounts, duties, the workday table.
-OFFICE_MODELS = {
-    "members": ["unit", "unitalias", "person", "position", "membership", "user"],
-    "duties": ["dutyclause"],
-    "tasks": ["workdayoverride"],
-}
+
+
+def office_models() -> dict[str, list[str]]:
+    """Models the office manages in the admin, by app: each app lists its own in
+    ``AppConfig.office_models`` (the roster and accounts here, duties, the workday
+    table)."""
+    return {
+        config.label: list(config.office_models)
+        for config in apps.get_app_configs()
+        if getattr(config, "office_models", None)
+    }
 
 
 def office_group_sync() -> Group:
@@ -200,14 +203,15 @@ def office_group_sync() -> Group:
     so nothing global can leak another unit's work to them.
     """
     group, _created = Group.objects.get_or_create(name=OFFICE_GROUP)
+    managed = office_models()
     perms = Permission.objects.filter(
-        content_type__app_label__in=OFFICE_MODELS.keys()
+        content_type__app_label__in=managed.keys()
     ).select_related("content_type")
     group.permissions.set(
         [
             p
             for p in perms
-            if p.content_type.model in OFFICE_MODELS[p.content_type.app_label]
+            if p.content_type.model in managed[p.content_type.app_label]
             and not p.codename.startswith("view_unit_private")
         ]
     )

@@ -10,8 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from duties.models import DutyClause
-
 from .access import (
     get_unit_for,
     get_unit_private_for,
@@ -40,34 +38,6 @@ def _current_memberships() -> Prefetch:
         queryset=Membership.objects.current().select_related("person"),
         to_attr="current_memberships",
     )
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    user: User = request.user
-    group = _group()
-    if user.is_office:
-        template = "members/home_office.html"
-    elif user.is_leader:
-        template = "members/home_leader.html"
-    elif user.is_unit_member:
-        template = "members/home_unit.html"
-    else:
-        template = "members/home_other.html"
-    context = {"group": group}
-    if user.is_unit_member:
-        context["unit"] = user.unit
-        context["duties"] = DutyClause.objects.filter(unit=user.unit)
-    if user.sees_everything:
-        context["unit_count"] = Unit.objects.members().count()
-        context["account_count"] = (
-            User.objects.filter(is_active=True).exclude(role="").count()
-        )
-        context["vacant_positions"] = (
-            Position.objects.filter(group=group)
-            .exclude(memberships__in=Membership.objects.current())
-            .select_related("unit")
-        )
-    return render(request, template, context)
 
 
 def group_detail(request: HttpRequest) -> HttpResponse:
@@ -118,9 +88,8 @@ def office_detail(request: HttpRequest) -> HttpResponse:
             "group": group,
             "director": director,
             "staff": staff,
-            "office_duties": DutyClause.objects.filter(
-                unit=group.office_unit, number=1
-            ),
+            # the duties app's clauses, through their relation to the unit
+            "office_duties": group.office_unit.duties.filter(number=1),
             "requirements": Provision.objects.filter(
                 group=group, kind=Provision.Kind.REQUIREMENT
             ),
@@ -141,7 +110,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "unit": unit,
             "aliases": unit.aliases.all(),
-            "duties": DutyClause.objects.filter(unit=unit),
+            "duties": unit.duties.all(),
             "member_position": member_position,
             "may_view_private": may_view_unit_private(request.user, unit),
         },

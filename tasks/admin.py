@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Notification, ReminderLog, Task, WorkdayOverride, WorkPlan
+from .models import Task, WorkdayOverride, WorkPlan
 
 
 @admin.register(WorkdayOverride)
@@ -39,15 +39,3 @@ class WorkPlanAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "text", "created_at", "read_at"]
-    list_filter = ["read_at"]
-
-
-@admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "day", "task_count", "sent_at"]
-    date_hierarchy = "day"

@@ -15,7 +15,6 @@ from django.db.models import DateTimeField, F
 from django.utils import timezone
 
 from duties.models import DutyClause
-from jinwei_ip.lib.workdays import add_workdays
 from meetings.models import Decision, Minutes
 from members.models import LeadingGroup, Unit, User
 
@@ -29,6 +28,7 @@ from .models import (
     TaskEvent,
     WorkPlan,
 )
+from .workdays import add_workdays
 
 PLAN_ITEMS = [
     # (title, lead, co-units)

@@ -4,7 +4,7 @@ Why a dedicated importer instead of django-import-export's Resource: a plan row 
 not one model row. It resolves unit names through aliases and the bracket
 convention (“……（区市场监管局、市公安局金台分局负责）”: first unit leads, the rest
 co-operate), becomes a Task with co-units, duty clauses and object permissions
-(written as ``services.task_assign`` would, in bulk: ``services.work_plan_import``),
+(written as ``services.task_assign`` would, in bulk: ``plans.work_plan_import``),
 and must report errors by row *and column* in Chinese before anything is written.
 Resource's row model (one instance per row, ``save()`` per instance, English error
 strings, no hook for a guarded zip check before openpyxl opens the file) would have
@@ -12,7 +12,7 @@ needed overriding at every step.
 
 Flow: ``parse_work_plan(bytes, year)`` → ``ParseResult`` (rows as plain JSON-able
 dicts + errors). The preview page shows it and keeps the rows in the session;
-confirming calls ``services.work_plan_import`` in one transaction.
+confirming calls ``plans.work_plan_import`` in one transaction.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from jinwei_ip.lib.xlsx import UnsafeWorkbook, load_workbook_safely
 from members.models import Unit, UnitAlias, normalize_unit_name
 
 COLUMNS = ["序号", "工作任务", "牵头单位", "配合单位", "完成时限", "依据职责"]
-REQUIRED = ["工作任务", "完成时限"]
 UNIT_SPLIT = re.compile(r"[、，,；;/\s]+")
 BRACKET = re.compile(r"[（(]([^（）()]+?)(?:负责|牵头)[）)]\s*[。；;]?\s*$")
 DUTY_CODE = re.compile(r"([A-Za-z]+)-(\d+)")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from jinwei_ip.lib.workdays import add_workdays
+from jinwei_ip.lib import workdays as calendar
 from members.models import granted_object_ids
 
 
@@ -53,8 +53,13 @@ class TaskQuerySet(models.QuerySet):
         return self.open().filter(due_on__lt=today or timezone.localdate())
 
     def for_unit(self, unit) -> TaskQuerySet:
-        """Tasks a unit leads or co-handles."""
-        return self.filter(Q(lead_unit=unit) | Q(co_unit_links__unit=unit)).distinct()
+        """Tasks a unit leads or co-handles. The co-units through a subquery, not a
+        join: nothing to de-duplicate, so aggregates over it (the dashboard's
+        figures) count each task once."""
+        return self.filter(
+            Q(lead_unit=unit)
+            | Q(pk__in=CoUnit.objects.filter(unit=unit).values("task"))
+        )
 
     def visible_to(self, user) -> TaskQuerySet:
         """Tasks a person may see: everything for the office and leaders; for a unit's
@@ -281,7 +286,12 @@ class Task(models.Model):
     @staticmethod
     def light_thresholds(today: date) -> tuple[date, datetime]:
         """(last due date that is "due soon", activity older than this is stale)."""
-        warn_until = add_workdays(today, settings.TASK_WARNING_WORKDAYS)
+        count = settings.TASK_WARNING_WORKDAYS
+        warn_until = calendar.add_workdays(
+            today,
+            count,
+            WorkdayOverride.objects.between(today, calendar.reach(today, count)),
+        )
         stale_before = timezone.make_aware(
             datetime.combine(today - Task.STALE_AFTER, datetime.min.time())
         )
@@ -512,6 +522,7 @@ class TaskEvent(models.Model):
         WAIVED = "waived", _("免于配合单位报送")
         CLOSED = "closed", _("销号")
         EDITED = "edited", _("修改")
+        FOLLOWED_UP = "followed_up", _("会议督办")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("事项"), max_length=30, choices=Kind.choices)
@@ -537,6 +548,14 @@ class TaskEvent(models.Model):
         return f"{self.task.code} {self.get_kind_display()}"
 
 
+class WorkdayOverrideQuerySet(models.QuerySet):
+    def between(self, start: date, end: date) -> dict[date, bool]:
+        """The overrides from ``start`` to ``end`` as the calendar takes them."""
+        return dict(
+            self.filter(day__range=(start, end)).values_list("day", "is_workday")
+        )
+
+
 class WorkdayOverride(models.Model):
     """A day whose working status the office sets by hand (for years chinese-calendar
     does not know yet, or local adjustments)."""
@@ -544,6 +563,8 @@ class WorkdayOverride(models.Model):
     day = models.DateField(_("日期"), unique=True)
     is_workday = models.BooleanField(_("是否工作日"))
     note = models.CharField(_("说明"), max_length=100, blank=True)
+
+    objects = WorkdayOverrideQuerySet.as_manager()
 
     class Meta:
         ordering = ["day"]
@@ -554,113 +575,57 @@ class WorkdayOverride(models.Model):
         return f"{self.day} {'工作日' if self.is_workday else '休息日'}"
 
 
-class Notification(models.Model):
-    """An in-app message for one person (assignment, return, reminder, bulletin)."""
+class FollowUp(models.Model):
+    """A meeting's disposition of an earlier meeting's open decided matter
+    (前次会议议定事项落实情况): keep supervising it, agree to close it, move its
+    deadline, or put it to the plenary. Recorded by the office for the meeting and
+    printed as a section of that meeting's minutes."""
 
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    class Disposition(models.TextChoices):
+        CONTINUE = "continue", _("继续督办")
+        CLOSE = "close", _("同意销号")
+        RESCHEDULE = "reschedule", _("调整时限")
+        REFER = "refer", _("提请全体会议研究")
+
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        verbose_name=_("会议"),
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
     )
-    text = models.CharField(_("内容"), max_length=300)
-    url = models.CharField(_("链接"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("站内通知")
-        verbose_name_plural = _("站内通知")
-        indexes = [
-            models.Index(fields=["recipient", "read_at"], name="notification_unread")
-        ]
-
-    def __str__(self) -> str:
-        return self.text
-
-    def get_absolute_url(self) -> str:
-        return self.url or reverse("tasks:notifications")
-
-
-class ReminderLog(models.Model):
-    """One digest per person per day: ``send_reminders`` records what it sent so a
-    second run on the same day sends nothing again."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("任务"),
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
     )
-    day = models.DateField(_("提醒日期"))
-    task_count = models.PositiveIntegerField(_("任务数"))
-    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-day"]
-        verbose_name = _("提醒记录")
-        verbose_name_plural = _("提醒记录")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["recipient", "day"], name="reminder_once_a_day"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.recipient} {self.day}"
-
-
-class Bulletin(models.Model):
-    """A progress circular (通报) drafted from the data, edited and issued by the office."""
-
-    class Period(models.TextChoices):
-        MONTH = "month", _("月度")
-        QUARTER = "quarter", _("季度")
-        YEAR = "year", _("年度")
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("草稿")
-        ISSUED = "issued", _("已印发")
-
-    period = models.CharField(_("通报周期"), max_length=10, choices=Period.choices)
-    period_start = models.DateField(_("起始日期"))
-    period_end = models.DateField(_("截止日期"))
-    title = models.CharField(_("标题"), max_length=200)
-    narrative = models.TextField(_("正文"))
-    figures = models.JSONField(_("统计数据"), default=dict, editable=False)
-    status = models.CharField(
-        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    disposition = models.CharField(
+        _("处理意见"), max_length=20, choices=Disposition.choices
     )
-    issue_year = models.PositiveSmallIntegerField(_("文号年份"), null=True, blank=True)
-    issue_number = models.PositiveSmallIntegerField(
-        _("文号序号"), null=True, blank=True
-    )
-    created_by = models.ForeignKey(
+    new_due_on = models.DateField(_("调整后的时限"), null=True, blank=True)
+    due_before = models.DateField(_("原时限"))
+    note = models.TextField(_("说明"), blank=True)
+    decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_("起草时间"), auto_now_add=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    issued_at = models.DateTimeField(_("印发时间"), null=True, blank=True)
-    edit_version = models.PositiveIntegerField(default=1, editable=False)
-    history = HistoricalRecords()
+    decided_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
-        ordering = ["-period_end", "-created_at"]
-        verbose_name = _("工作通报")
-        verbose_name_plural = _("工作通报")
+        ordering = ["task__code"]
+        verbose_name = _("前次会议议定事项处理意见")
+        verbose_name_plural = _("前次会议议定事项处理意见")
         constraints = [
             models.UniqueConstraint(
-                fields=["issue_year", "issue_number"], name="bulletin_unique_number"
+                fields=["meeting", "task"], name="follow_up_once_per_meeting"
             ),
             models.CheckConstraint(
-                condition=Q(period_end__gte=models.F("period_start")),
-                name="bulletin_period_order",
+                condition=~Q(disposition="reschedule") | Q(new_due_on__isnull=False),
+                name="follow_up_reschedule_has_date",
             ),
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return f"{self.task.code} {self.get_disposition_display()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("dashboard:bulletin", args=[self.pk])
+        return reverse("tasks:follow_up", args=[self.meeting_id])

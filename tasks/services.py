@@ -15,30 +15,31 @@ import os
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, models, transaction
+from django.db import transaction
 from django.db.models import (
-    CharField,
-    Expression,
     F,
-    IntegerField,
-    QuerySet,
-    TextField,
-    Value,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duties.models import DutyClause
-from jinwei_ip.lib.dates import FOUNDED, check_date, date_refusal, latest_date
+from jinwei_ip.lib.dates import check_date, date_refusal
 from jinwei_ip.lib.text import check_official_texts
-from meetings.models import Decision, Meeting, Minutes
-from meetings.services import meeting_grants_sync
-from members.grants import grant_units_from_query, set_unit_grants
+from meetings.models import Decision, Minutes
 from members.models import Unit, User
+from notices.services import (
+    notices_settled,
+    notify,
+    notify_units,
+    office_people,
+    unit_people,
+)
 
+from .creation import check_duties as _check_duties
+from .creation import check_units as _check_units
+from .creation import task_grants_sync, task_write
 from .models import (
     CoUnit,
     Evidence,
@@ -48,16 +49,7 @@ from .models import (
     TaskEvent,
     WorkPlan,
 )
-from .notifications import (
-    notices_settled,
-    notify,
-    notify_unit,
-    office_people,
-    unit_people,
-)
 
-LEAD_PERMS = ("tasks.view_task", "tasks.report_task", "tasks.lead_task")
-CO_PERMS = ("tasks.view_task", "tasks.report_task")
 S = Task.Status
 
 
@@ -95,21 +87,6 @@ def _next_plan_code(plan: WorkPlan) -> str:
     return f"{prefix}{n}"
 
 
-def _grant(task: Task) -> None:
-    """The task's units get the task; a decided matter's task also lets them read
-    the minutes it comes from (their 来源 link and the minutes PDF), through the
-    meeting's one grant sync."""
-    grants: dict[Unit, Sequence[str]] = {task.lead_unit: LEAD_PERMS}
-    for unit in task.co_units.all():
-        if unit.pk != task.lead_unit_id:
-            grants[unit] = CO_PERMS
-    set_unit_grants(task, grants)
-    if task.decision_id:
-        meeting_grants_sync(
-            meeting=Meeting.objects.get(minutes__decisions__pk=task.decision_id)
-        )
-
-
 def _event(
     task: Task,
     kind: str,
@@ -120,6 +97,19 @@ def _event(
 ) -> TaskEvent:
     return TaskEvent.objects.create(
         task=task, kind=kind, actor=by, unit=unit, note=note
+    )
+
+
+def notify_unit(
+    task: Task, units: Iterable[Unit], *, text: str, subject: str | None = None
+) -> None:
+    """Tell the people of ``units`` about ``task`` (the mail names the task)."""
+    notify_units(
+        units,
+        text=text,
+        url=task.get_absolute_url(),
+        subject=subject,
+        context={"task": task},
     )
 
 
@@ -167,25 +157,6 @@ def _unit_of(by: User) -> Unit:
     if not by.is_unit_member:
         raise ValidationError(_("只有成员单位的联络员或负责同志可以办理。"))
     return by.unit
-
-
-def _check_units(lead: Unit, co_units: Iterable[Unit]) -> list[Unit]:
-    co = [u for u in co_units if u.pk != lead.pk]
-    return list({u.pk: u for u in co}.values())
-
-
-def _check_duties(duties: Iterable[DutyClause], units: list[Unit]) -> list[DutyClause]:
-    allowed = {u.pk for u in units}
-    duties = list(duties)
-    wrong = [d for d in duties if d.unit_id not in allowed]
-    if wrong:
-        raise ValidationError(
-            {
-                "duties": _("职责条款“%(code)s”不属于牵头或配合单位。")
-                % {"code": wrong[0].code}
-            }
-        )
-    return duties
 
 
 # --- assignment ------------------------------------------------------------
@@ -244,24 +215,7 @@ def task_assign(
         last_activity_at=now,
         created_by=by,
     )
-    task._history_user = by
-    task._change_reason = _("交办")
-    task.save()
-    CoUnit.objects.bulk_create([CoUnit(task=task, unit=u) for u in co])
-    task.duties.set(duties)
-    _grant(task)
-    _event(
-        task,
-        TaskEvent.Kind.ASSIGNED,
-        by,
-        unit=lead,
-        note=_("牵头单位：%(lead)s；配合单位：%(co)s；完成时限：%(due)s")
-        % {
-            "lead": lead.name,
-            "co": "、".join(u.name for u in co) or _("无"),
-            "due": due.isoformat(),
-        },
-    )
+    task_write(task, co_units=co, duties=duties, by=by)
     if notify_units:
         notify_unit(
             task,
@@ -338,7 +292,7 @@ def task_reassign(
     task.duties.remove(
         *task.duties.exclude(unit__in=[lead, *co])
     )  # duties of units no longer on the task
-    _grant(task)
+    task_grants_sync(task)
     note = "；".join(changes)
     _event(task, TaskEvent.Kind.REASSIGNED, by, unit=lead, note=note)
     new_units = [lead, *co]
@@ -672,6 +626,8 @@ def task_close(*, task: Task, by: User, note: str = "") -> Task:
     task.last_activity_at = now
     _save(task, by, _("销号"))
     _event(task, TaskEvent.Kind.CLOSED, by, note=note.strip())
+    # The office was asked to verify the closure: no longer pending for any of it.
+    notices_settled(task.get_absolute_url(), when=now, recipients=office_people())
     notify_unit(
         task,
         [task.lead_unit, *task.co_units.all()],
@@ -854,414 +810,3 @@ def extension_decide(
     # longer waiting in the others' lists.
     notices_settled(extension.get_absolute_url(), when=extension.decided_at)
     return extension
-
-
-# --- work plans ------------------------------------------------------------
-
-
-@transaction.atomic
-def work_plan_create(*, group, year: int, title: str, by: User) -> WorkPlan:
-    if not FOUNDED.year <= year <= latest_date().year:
-        raise ValidationError(
-            {
-                "year": _("年度须在 %(a)d 年至 %(b)d 年之间。")
-                % {"a": FOUNDED.year, "b": latest_date().year}
-            }
-        )
-    return WorkPlan.objects.create(
-        group=group, year=year, title=title.strip(), created_by=by
-    )
-
-
-# Rows per INSERT of the plan import: large enough that a 10,000-row plan is a
-# handful of statements per table, small enough to keep each statement modest.
-IMPORT_BATCH = 2000
-
-
-@transaction.atomic
-def work_plan_import(*, plan: WorkPlan, rows: Sequence[dict], by: User) -> list[Task]:
-    """Create every row of a checked import as a task of ``plan``; all or nothing.
-
-    Writes exactly what one ``task_assign(plan=plan, …, notify_units=False)`` per
-    row would write — the task and its history row (by ``by``, reason 交办), its
-    co-units, duty links, unit grants and 交办 event — then one notification to
-    the people of every unit concerned; but table by table, so the number of
-    queries does not grow with the number of rows.
-
-    ``rows`` come from ``tasks.importer.parse_work_plan`` (already validated);
-    units and duties are looked up again so a row cannot name a unit or clause
-    that disappeared between preview and confirmation (ValidationError, nothing
-    written).
-    """
-    if not rows:
-        return []
-    checked = _import_recheck(rows)
-    now = timezone.now()
-    tasks = []
-    for row, code, (lead, _co, _duties) in zip(
-        rows, _import_codes(plan, rows), checked, strict=True
-    ):
-        due = date.fromisoformat(row["due"])
-        tasks.append(
-            Task(
-                code=code,
-                title=row["title"].strip(),
-                description=row["description"].strip(),
-                plan=plan,
-                lead_unit=lead,
-                original_due_on=due,
-                due_on=due,
-                last_activity_at=now,
-                created_by=by,
-            )
-        )
-    try:
-        Task.objects.bulk_create(tasks, batch_size=IMPORT_BATCH)
-    except IntegrityError as error:
-        # The codes were chosen from the codes taken when the import began; a task
-        # given one of them since (by someone else, at the same moment) breaks the
-        # unique code, the only constraint these rows can break (they all carry a
-        # plan, at 0 %). The whole import rolls back with the atomic block.
-        raise ValidationError(
-            _("导入时有他人交办了编号相同的任务，未写入任何数据，请重新确认导入。")
-        ) from error
-    # Below, rows as tuples or INSERT … SELECT over the new tasks: one model
-    # instance per derived row (80,000 for 10,000 tasks) was most of the import.
-    _import_rows(
-        CoUnit,
-        ["task", "unit", "report_waived"],
-        [
-            (task.pk, unit.pk, False)
-            for task, (_lead, co, _duties) in zip(tasks, checked, strict=True)
-            for unit in co
-        ],
-    )
-    _import_rows(
-        Task.duties.through,
-        ["task", "dutyclause"],
-        [
-            (task.pk, clause.pk)
-            for task, (_lead, _co, duties) in zip(tasks, checked, strict=True)
-            for clause in duties
-        ],
-    )
-    # the note task_assign writes (same msgids, so the same translations)
-    note = _("牵头单位：%(lead)s；配合单位：%(co)s；完成时限：%(due)s")
-    none = _("无")
-    kind = TaskEvent.Kind.ASSIGNED.value
-    created = _db_value(TaskEvent, "created_at", now)
-    _import_rows(
-        TaskEvent,
-        ["task", "kind", "actor", "unit", "note", "created_at"],
-        [
-            (
-                task.pk,
-                kind,
-                by.pk,
-                lead.pk,
-                note
-                % {
-                    "lead": lead.name,
-                    "co": "、".join(u.name for u in co) or none,
-                    "due": task.due_on.isoformat(),
-                },
-                created,
-            )
-            for task, (lead, co, _duties) in zip(tasks, checked, strict=True)
-        ],
-    )
-    # The new tasks, read back by the database for the history and grant rows:
-    # the plan's tasks in the range of the new ids. A task assigned to the plan
-    # by someone else meanwhile could fall in that range; the row counts then
-    # differ and nothing is written (rather than a list of 10,000 ids, sent and
-    # parsed again for every statement).
-    # Such a task already has its grants, so the grant rows written for it again
-    # break the grants' unique constraint: the same error, not a 500.
-    raced = _("导入时有他人向本计划交办了任务，未写入任何数据，请重新确认导入。")
-    ids = [task.pk for task in tasks]
-    new = Task.objects.filter(plan=plan, pk__range=(min(ids), max(ids)))
-    try:
-        histories = _import_history(new, by=by, reason=_("交办"), when=now)
-        # As _grant(): the lead unit leads, co-units view and report.
-        grants = grant_units_from_query(
-            new, {"lead_unit": LEAD_PERMS, "co_unit_links__unit": CO_PERMS}
-        )
-    except IntegrityError as error:
-        raise ValidationError(raced) from error
-    co_links = sum(len(co) for _lead, co, _duties in checked)
-    if (histories, grants) != (
-        len(tasks),
-        len(tasks) * len(LEAD_PERMS) + co_links * len(CO_PERMS),
-    ):
-        raise ValidationError(raced)
-    units = {unit for lead, co, _duties in checked for unit in (lead, *co)}
-    notify(
-        unit_people(units),
-        text=_("%(plan)s 已导入，共 %(n)d 项任务，请查看本单位承办的任务。")
-        % {"plan": plan.title, "n": len(tasks)},
-        url="/tasks/",
-    )
-    return tasks
-
-
-def _import_recheck(
-    rows: Sequence[dict],
-) -> list[tuple[Unit, list[Unit], list[DutyClause]]]:
-    """(lead, co-units, duty clauses) of each row, read again in two queries.
-
-    A unit no longer a member unit, or a clause deleted, since the preview is a
-    ValidationError naming the row. Co-units come in the order task_assign gets
-    them (unit order, the lead left out) and duties are checked as it checks them.
-    """
-    units = Unit.objects.members().in_bulk(
-        {row["lead"] for row in rows} | {pk for row in rows for pk in row["co_units"]}
-    )
-    clauses = DutyClause.objects.select_related("unit").in_bulk(
-        {pk for row in rows for pk in row.get("duties", [])}
-    )
-
-    def gone(row: dict, column: str, message: str) -> ValidationError:
-        return ValidationError(
-            _("第%(row)d行“%(col)s”：%(msg)s，请重新上传文件。")
-            % {"row": row["row"], "col": column, "msg": message}
-        )
-
-    checked = []
-    for row in rows:
-        lead = units.get(row["lead"])
-        if lead is None:
-            raise gone(
-                row,
-                "牵头单位",
-                _("单位“%(u)s”已删除或已不是成员单位") % {"u": row["lead_name"]},
-            )
-        if any(pk not in units for pk in row["co_units"]):
-            raise gone(
-                row,
-                "配合单位",
-                _("%(u)s中有单位已删除或已不是成员单位")
-                % {"u": "、".join(row["co_names"])},
-            )
-        co = _check_units(
-            lead,
-            sorted(
-                (units[pk] for pk in row["co_units"]), key=lambda u: (u.order, u.pk)
-            ),
-        )
-        if any(pk not in clauses for pk in row.get("duties", [])):
-            raise gone(row, "依据职责", _("所列职责条款中有条款已删除"))
-        try:
-            duties = _check_duties(
-                [clauses[pk] for pk in row.get("duties", [])], [lead, *co]
-            )
-        except ValidationError as error:
-            raise ValidationError(
-                _("第%(row)d行：%(msg)s")
-                % {"row": row["row"], "msg": "；".join(error.messages)}
-            ) from error
-        checked.append((lead, co, duties))
-    return checked
-
-
-def _import_codes(plan: WorkPlan, rows: Sequence[dict]) -> list[str]:
-    """The codes next_task_code would give the rows one after another.
-
-    ``<year>-计划-<序号>`` (the row's position when it has no 序号), or -2, -3 …
-    after it when the code is taken, by an existing task or by an earlier row;
-    the taken codes are read in one query.
-    """
-    prefix = f"{plan.year}-计划-"
-    taken = set(
-        Task.objects.filter(code__startswith=prefix).values_list("code", flat=True)
-    )
-    codes = []
-    for position, row in enumerate(rows, start=1):
-        base = code = f"{prefix}{row.get('seq') or position}"
-        n = 2
-        while code in taken:
-            code = f"{base}-{n}"
-            n += 1
-        taken.add(code)
-        codes.append(code)
-    return codes
-
-
-def _db_value(model: type[models.Model], name: str, value):
-    """``value`` as the database takes it for ``model.name`` (datetimes on SQLite)."""
-    return model._meta.get_field(name).get_db_prep_save(value, connection)
-
-
-def _import_rows(
-    model: type[models.Model], names: Sequence[str], rows: Sequence[tuple]
-) -> None:
-    """INSERT plain tuples (values ready for the database, in the order of the
-    field ``names``) into ``model``'s table, many rows per statement."""
-    if not rows:
-        return
-    qn = connection.ops.quote_name
-    fields = [model._meta.get_field(name) for name in names]
-    columns = ", ".join(qn(f.column) for f in fields)
-    placeholder = f"({', '.join(['%s'] * len(fields))})"
-    # identifiers from _meta, quoted; every value a parameter
-    insert = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
-    size = min(IMPORT_BATCH, connection.ops.bulk_batch_size(fields, rows))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            batch = rows[start : start + size]
-            cursor.execute(
-                insert + ", ".join([placeholder] * len(batch)),
-                [value for row in batch for value in row],
-            )
-
-
-def _import_history(tasks: QuerySet, *, by: User, reason: str, when) -> int:
-    """The history rows ``bulk_create_with_history`` writes for new ``tasks``
-    (created, by ``by``, for ``reason``) as one INSERT … SELECT from the tasks.
-    Returns the number of rows written (with history switched off, of tasks)."""
-    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        return tasks.count()
-    historical = Task.history.model
-    values: dict[str, Expression] = {
-        field.attname: F(field.attname) for field in historical.tracked_fields
-    }
-    values.update(
-        history_date=Value(
-            when, output_field=historical._meta.get_field("history_date")
-        ),
-        history_user_id=Value(by.pk, output_field=IntegerField()),
-        history_change_reason=Value(reason, output_field=TextField()),
-        history_type=Value("+", output_field=CharField()),
-    )
-    # annotations only (their names must not be field names), so the SELECT's
-    # columns come in the order of ``values``
-    select, params = (
-        tasks.order_by()
-        .values(**{f"h{i}": expression for i, expression in enumerate(values.values())})
-        .query.sql_with_params()
-    )
-    qn = connection.ops.quote_name
-    meta = historical._meta
-    # get_field takes an attname as well as a name (lead_unit_id, lead_unit)
-    columns = ", ".join(qn(meta.get_field(name).column) for name in values)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {qn(meta.db_table)} ({columns}) {select}", params)
-        return cursor.rowcount
-
-
-# --- reminders -------------------------------------------------------------
-
-
-def reminder_digests(day: date) -> list[tuple[User, dict[str, list[Task]]]]:
-    """Who should hear about what on ``day``: liaisons and unit heads about their
-    unit's overdue, unsigned and due-soon tasks; the office about every overdue
-    task (escalation). People with nothing due are left out."""
-    from django.db.models import Prefetch
-
-    warn_until, _stale = Task.light_thresholds(day)
-    tasks = list(
-        Task.objects.open()
-        .filter(due_on__lte=warn_until)
-        .select_related("lead_unit")
-        .prefetch_related(
-            Prefetch("co_unit_links", queryset=CoUnit.objects.select_related("unit"))
-        )
-        .order_by("due_on", "code")
-    ) + list(
-        Task.objects.filter(status=S.ASSIGNED, due_on__gt=warn_until)
-        .select_related("lead_unit")
-        .prefetch_related("co_unit_links")
-        .order_by("due_on", "code")
-    )
-
-    def sort(items: list[Task]) -> list[Task]:
-        return sorted(items, key=lambda t: (t.due_on, t.code))
-
-    by_unit: dict[int, dict[str, list[Task]]] = {}
-    for task in tasks:
-        unit_ids = [task.lead_unit_id] + [
-            link.unit_id for link in task.co_unit_links.all()
-        ]
-        for unit_id in unit_ids:
-            bucket = by_unit.setdefault(
-                unit_id, {"overdue": [], "unsigned": [], "due_soon": []}
-            )
-            if task.due_on < day:
-                bucket["overdue"].append(task)
-            elif unit_id == task.lead_unit_id and task.status == S.ASSIGNED:
-                bucket["unsigned"].append(task)
-            elif task.due_on <= warn_until:
-                bucket["due_soon"].append(task)
-    out: list[tuple[User, dict[str, list[Task]]]] = []
-    people = User.objects.filter(
-        role__in=[User.Role.LIAISON, User.Role.UNIT_HEAD],
-        is_active=True,
-        unit_id__in=list(by_unit),
-    ).order_by("unit__order", "role", "id")
-    for person in people:
-        bucket = by_unit[person.unit_id]
-        if any(bucket.values()):
-            out.append((person, {k: sort(v) for k, v in bucket.items()}))
-    overdue = sort([t for t in tasks if t.due_on < day])
-    if overdue:
-        for person in office_people():
-            out.append((person, {"overdue": overdue, "unsigned": [], "due_soon": []}))
-    return out
-
-
-def reminders_send(*, day: date, dry_run: bool = False) -> list[tuple[User, dict]]:
-    """One digest per person per day (mail + in-app). A person already reminded on
-    ``day`` (ReminderLog) is skipped, so running twice sends nothing twice."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-
-    from .models import Notification, ReminderLog
-
-    done = set(
-        ReminderLog.objects.filter(day=day).values_list("recipient_id", flat=True)
-    )
-    sent = []
-    for person, groups in reminder_digests(day):
-        if person.pk in done:
-            continue
-        counts = {k: len(v) for k, v in groups.items()}
-        sent.append((person, counts))
-        if dry_run:
-            continue
-        parts = []
-        if counts["overdue"]:
-            parts.append(_("逾期 %(n)d 项") % {"n": counts["overdue"]})
-        if counts["unsigned"]:
-            parts.append(_("待签收 %(n)d 项") % {"n": counts["unsigned"]})
-        if counts["due_soon"]:
-            parts.append(_("临近时限 %(n)d 项") % {"n": counts["due_soon"]})
-        summary = "、".join(parts)
-        url = "/tasks/?status=open"
-        with transaction.atomic():
-            ReminderLog.objects.create(
-                recipient=person, day=day, task_count=sum(counts.values())
-            )
-            Notification.objects.create(
-                recipient=person,
-                text=_("督办提醒（%(d)s）：%(s)s")
-                % {"d": day.isoformat(), "s": summary},
-                url=url,
-            )
-            if person.email:
-                body = render_to_string(
-                    "emails/tasks/digest.txt",
-                    {
-                        "person": person,
-                        "day": day,
-                        "site": settings.SITE_URL,
-                        **groups,
-                    },
-                )
-                send_mail(
-                    _("【督办提醒】%(d)s：%(s)s")
-                    % {"d": day.isoformat(), "s": summary},
-                    body,
-                    None,
-                    [person.email],
-                )
-    return sent

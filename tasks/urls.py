@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views, views_ledger
+from . import views, views_followup, views_ledger
 
 app_name = "tasks"
 
@@ -24,6 +24,11 @@ urlpatterns = [
         "from-decision/<int:decision_pk>/",
         views.task_create_from_decision,
         name="create_from_decision",
+    ),
+    path(
+        "from-minutes/<int:minutes_pk>/",
+        views.tasks_create_from_minutes,
+        name="create_from_minutes",
     ),
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
     path(
@@ -47,17 +52,7 @@ urlpatterns = [
         views.plan_import_confirm,
         name="plan_import_confirm",
     ),
-    path("notifications/", views.notification_list, name="notifications"),
-    path(
-        "notifications/<int:pk>/read/",
-        views.notification_read,
-        name="notification_read",
-    ),
-    path(
-        "notifications/read-all/",
-        views.notification_read_all,
-        name="notifications_read_all",
-    ),
+    path("follow-up/<int:meeting_pk>/", views_followup.follow_up, name="follow_up"),
     path("workdays/", views.workday_list, name="workdays"),
     path("workdays/<int:pk>/delete/", views.workday_delete, name="workday_delete"),
 ]

@@ -21,11 +21,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jinwei_ip.lib.audit import export_event
 from jinwei_ip.lib.ratelimit import limited
-from meetings.models import Decision
+from meetings.models import Decision, Minutes
 from members.access import require_office, require_overseer
 from members.models import LeadingGroup, Unit, User
 
-from . import services
+from . import from_minutes, plans, services
 from .access import (
     LEAD,
     REPORT,
@@ -38,7 +38,6 @@ from .access import (
     may,
     task_actions,
 )
-from .dashboard import source_year_q
 from .forms import (
     ExtensionDecideForm,
     ExtensionRequestForm,
@@ -66,12 +65,12 @@ from .ledger_pdf import ledger_title
 from .models import (
     CoUnit,
     Extension,
-    Notification,
     ProgressReport,
     Task,
     WorkdayOverride,
     WorkPlan,
 )
+from .sources import source_year_q
 from .timeline import build_timeline
 
 PER_PAGE = 30
@@ -87,15 +86,6 @@ def _stale_form(form, request: HttpRequest, version: int, error, **kwargs):
     fresh.is_valid()
     fresh.add_error(None, error)
     return fresh
-
-
-def _url_or(obj, fallback: str) -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return obj.get_absolute_url()
-    except NoReverseMatch:  # the meetings pages may not exist yet
-        return reverse(fallback)
 
 
 def _error_text(error: ValidationError) -> str:
@@ -199,6 +189,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "tasks": page.object_list,
             "today": timezone.localdate(),
+            # A filter beyond the search box is set: its fields stay open on a phone.
+            "filters_active": any(
+                request.GET.get(name) for name in form.fields if name != "q"
+            ),
         },
     )
 
@@ -370,13 +364,13 @@ def task_create_from_decision(request: HttpRequest, decision_pk: int) -> HttpRes
     )
     if decision.minutes.status != decision.minutes.Status.ISSUED:
         messages.error(request, _("会议纪要印发后，议定事项才能转为督办任务。"))
-        return redirect(_url_or(decision.minutes, "tasks:list"))
+        return redirect(decision.minutes)
     if not decision.minutes.is_current:
         messages.error(
             request,
             _("该版纪要已被更正版本取代，请在现行版本中将议定事项转为督办任务。"),
         )
-        return redirect(_url_or(decision.minutes, "tasks:list"))
+        return redirect(decision.minutes)
     suggested = decision.suggested_units_in_order()
     text = decision.text.strip()
     initial = {
@@ -386,6 +380,47 @@ def task_create_from_decision(request: HttpRequest, decision_pk: int) -> HttpRes
         "co_units": suggested[1:],
     }
     return _assign_page(request, decision=decision, initial=initial)
+
+
+def tasks_create_from_minutes(request: HttpRequest, minutes_pk: int) -> HttpResponse:
+    """All decided matters of issued minutes to tasks from one page."""
+    require_office(request.user)
+    minutes = get_object_or_404(
+        Minutes.objects.select_related("meeting"), pk=minutes_pk
+    )
+    if not minutes.is_current:
+        messages.error(
+            request,
+            _("只有现行有效的已印发纪要，其议定事项才能转为督办任务。"),
+        )
+        return redirect(minutes)
+    rows = from_minutes.matter_rows(minutes, request.POST or None)
+    if request.method == "POST":
+        forms_ok = all(form.is_valid() for _d, _t, form in rows)
+        ticked = forms_ok and any(f.cleaned_data["include"] for _d, _t, f in rows)
+        if forms_ok and not ticked:
+            messages.error(request, _("请至少勾选一项要转为任务的议定事项。"))
+        elif forms_ok:
+            try:
+                tasks = from_minutes.matters_convert(rows=rows, by=request.user)
+            except ValidationError as error:
+                messages.error(request, "；".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _("已交办 %(n)d 项任务（%(codes)s），并通知了承办单位。")
+                    % {"n": len(tasks), "codes": "、".join(t.code for t in tasks)},
+                )
+                return redirect(minutes)
+        else:
+            messages.error(
+                request, _("有议定事项填写有误，请按提示修改；尚未交办任何任务。")
+            )
+    return render(
+        request,
+        "tasks/from_minutes.html",
+        {"minutes": minutes, "meeting": minutes.meeting, "rows": rows},
+    )
 
 
 def task_create_for_plan(request: HttpRequest, pk: int) -> HttpResponse:
@@ -776,8 +811,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     require_overseer(request.user)
     from django.db.models import Count
 
-    plans = WorkPlan.objects.annotate(task_count=Count("tasks"))
-    return render(request, "tasks/plan_list.html", {"plans": plans})
+    work_plans = WorkPlan.objects.annotate(task_count=Count("tasks"))
+    return render(request, "tasks/plan_list.html", {"plans": work_plans})
 
 
 def plan_create(request: HttpRequest) -> HttpResponse:
@@ -791,7 +826,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        plan = services.work_plan_create(
+        plan = plans.work_plan_create(
             group=LeadingGroup.objects.first(), by=request.user, **form.cleaned_data
         )
         messages.success(request, _("工作计划已创建，可逐项交办或从 Excel 导入。"))
@@ -884,9 +919,7 @@ def plan_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("没有待确认的导入，请重新上传文件。"))
         return redirect("tasks:plan_import", pk=plan.pk)
     try:
-        tasks = services.work_plan_import(
-            plan=plan, rows=pending["rows"], by=request.user
-        )
+        tasks = plans.work_plan_import(plan=plan, rows=pending["rows"], by=request.user)
     except (ValidationError, Unit.DoesNotExist) as error:
         messages.error(
             request,
@@ -901,52 +934,6 @@ def plan_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     request.session.pop(IMPORT_SESSION_KEY, None)
     messages.success(request, _("已导入 %(n)d 项任务。") % {"n": len(tasks)})
     return redirect(plan)
-
-
-# --- notifications ---------------------------------------------------------
-
-
-@require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
-    qs = Notification.objects.filter(recipient=request.user)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "tasks/notifications.html",
-        {"page": page, "unread": qs.filter(read_at__isnull=True).count()},
-    )
-
-
-@require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    if note.read_at is None:
-        note.read_at = timezone.now()
-        note.save(update_fields=["read_at"])
-    if request.POST.get("go") and note.url.startswith("/"):
-        return redirect(note.url)
-    return _notifications_page(request)
-
-
-def _notifications_page(request: HttpRequest) -> HttpResponse:
-    """Back to the page of the list the person was on (marking one notice read on
-    page 3 used to jump to page 1)."""
-    from django.urls import reverse
-
-    url = reverse("tasks:notifications")
-    page = request.POST.get("page", "")
-    if page.isdigit() and int(page) > 1:
-        url += f"?page={int(page)}"
-    return redirect(url)
-
-
-@require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
-    n = Notification.objects.filter(
-        recipient=request.user, read_at__isnull=True
-    ).update(read_at=timezone.now())
-    messages.success(request, _("已将 %(n)d 条通知标为已读。") % {"n": n})
-    return redirect("tasks:notifications")
 
 
 # --- working-day calendar --------------------------------------------------

@@ -6,8 +6,6 @@ Same filter, same person's tasks (``filtered_tasks``) and same rows
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -16,20 +14,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from jinwei_ip.lib.audit import export_event
-from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
+from jinwei_ip.lib.pdf import CJKFontsMissing, fonts_missing_response
 from jinwei_ip.lib.ratelimit import limited
 
 from . import ledger_pdf
 from .views import filtered_tasks
 
-logger = logging.getLogger(__name__)
 
-
-def _back_to_ledger(request: HttpRequest) -> HttpResponse:
+def _ledger_url(request: HttpRequest) -> str:
     url = reverse("tasks:list")
     if request.GET:
         url += "?" + request.GET.urlencode()
-    return redirect(url)
+    return url
 
 
 @require_GET
@@ -48,19 +44,15 @@ def task_export_pdf(request: HttpRequest) -> HttpResponse:
             )
             % {"n": count, "max": ledger_pdf.MAX_TASKS},
         )
-        return _back_to_ledger(request)
+        return redirect(_ledger_url(request))
     try:
         response = ledger_pdf.ledger_pdf_response(user=request.user, form=form, qs=qs)
     except CJKFontsMissing:
-        logger.exception("Task ledger PDF: no CJK font on this server")
-        messages.error(
+        return fonts_missing_response(
             request,
-            _(
-                "服务器没有安装中文字体，暂时无法生成 PDF 台账。"
-                "请联系系统管理员安装 Noto CJK 字体：%(cmd)s。Excel 台账仍可导出。"
-            )
-            % {"cmd": INSTALL_HINT},
+            _ledger_url(request),
+            what="Task ledger PDF",
+            also=_("Excel 台账仍可导出。"),
         )
-        return _back_to_ledger(request)
     export_event(request, "task_ledger_pdf", count=count)
     return response

@@ -27,6 +27,8 @@ from django.contrib.auth.signals import (
 )
 from django.http import HttpRequest, HttpResponse
 
+from .client import client_ip
+
 logger = logging.getLogger("jinwei_ip.audit")
 
 
@@ -40,11 +42,7 @@ def _quote(value: Any) -> str:
 
 
 def _client_ip(request: HttpRequest | None) -> str:
-    if request is None:
-        return ""
-    from .ratelimit import client_ip
-
-    return client_ip(request)
+    return "" if request is None else client_ip(request)
 
 
 # URL arguments that are credentials (the personal calendar feed's token): the

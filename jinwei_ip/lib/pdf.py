@@ -25,6 +25,10 @@ API
     (``<img src="file:///etc/passwd">``) can never make the server read a file or
     call out. Templates must still escape user text (``|linebreaks`` does).
 
+``fonts_missing_response(request, back, *, what, also="")``
+    What a PDF view answers on ``CJKFontsMissing``: logged, a message naming
+    the package to install, and back to the page the person came from.
+
 ``ensure_cjk_fonts()``
     Raises ``CJKFontsMissing`` (with the apt-get command) when fontconfig knows no
     Chinese font; ``render_pdf`` calls it first, so a server without fonts fails
@@ -39,17 +43,25 @@ reads the same anywhere.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import shutil
 import subprocess
 from datetime import date
 
+from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetchingError
 
 INSTALL_HINT = "sudo apt-get install fonts-noto-cjk"
+
+logger = logging.getLogger(__name__)
 
 # Font stacks for the official faces; Noto CJK is the Debian fallback.
 FONT_FANGSONG = (
@@ -166,3 +178,20 @@ def official_date(day: date | str) -> str:
 def mark_font_size(text: str, *, max_pt: float = 42, width_pt: float = 430) -> float:
     """A red mark's font size: as large as ``max_pt`` but one line within the type area."""
     return round(min(max_pt, width_pt / max(1, len(text))), 1)
+
+
+def fonts_missing_response(
+    request: HttpRequest, back: str | Model, *, what: str, also: str = ""
+) -> HttpResponse:
+    """The one answer to a PDF asked for on a server without a Chinese font
+    (``CJKFontsMissing``): log it for the administrator, tell the person what must
+    be installed (and ``also``, e.g. what they can do meanwhile), and go back to
+    ``back`` (a URL or an object with ``get_absolute_url``). ``what`` names the
+    document in the log."""
+    logger.exception("%s: no CJK font on this server", what)
+    message = _(
+        "服务器没有安装中文字体，暂时无法生成 PDF。"
+        "请联系系统管理员安装 Noto CJK 字体：%(cmd)s。"
+    ) % {"cmd": INSTALL_HINT}
+    messages.error(request, message + also)
+    return redirect(back)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -34,7 +33,8 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-audit = logging.getLogger("jinwei_ip.audit")
+from .audit import log_event
+from .client import client_ip
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -50,16 +50,6 @@ def parse_rate(rate: str) -> tuple[int, int]:
         raise ValueError(
             f"Bad rate {rate!r}: use e.g. '20/m', '5/10m', '100/h'"
         ) from error
-
-
-def client_ip(request: HttpRequest) -> str:
-    # Behind nginx, SecurityMiddleware does not rewrite REMOTE_ADDR; the proxy
-    # sets X-Real-IP, which only counts when we are told we are behind a proxy.
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        real = request.META.get("HTTP_X_REAL_IP", "").strip()
-        if real:
-            return real
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def request_key(request: HttpRequest, key: str | Callable[[HttpRequest], str]) -> str:
@@ -143,8 +133,6 @@ def ratelimit(
             effective = getattr(settings, "RATELIMIT_RATES", {}).get(name, rate)
             allowed, retry_after = hit(name, request_key(request, key), effective)
             if not allowed:
-                from .audit import log_event
-
                 log_event(request, "rate_limited", group=name, rate=effective)
                 return too_many_requests(request, retry_after)
             return view(request, *args, **kwargs)

@@ -17,14 +17,11 @@ cleans away another's long one.
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
-
-audit = logging.getLogger("jinwei_ip.audit")
 
 COOLOFF_TIERS = [timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=4)]
 TIER_WINDOW = timedelta(hours=24)

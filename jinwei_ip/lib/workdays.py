@@ -1,17 +1,21 @@
-"""Working days on the Chinese official calendar.
+"""Working days on the Chinese official calendar (pure: no database).
 
 chinese-calendar knows the State Council's holiday arrangements up to the year of
-its release. The office keeps a small override table (tasks.WorkdayOverride) for
-later years or local adjustments; days in neither fall back to Monday–Friday.
+its release. Later years and local adjustments come from the caller as
+``overrides`` (day → is a working day), which the office keeps in a table
+(``tasks.WorkdayOverride``, read by ``tasks.workdays``); days in neither fall back
+to Monday–Friday.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
 
 import chinese_calendar
+
+NO_OVERRIDES: Mapping[date, bool] = {}
 
 
 @lru_cache(maxsize=4096)
@@ -22,28 +26,23 @@ def _calendar_says(day: date) -> bool | None:
         return None
 
 
-def _overrides(start: date, end: date) -> dict[date, bool]:
-    from tasks.models import WorkdayOverride
-
-    return dict(
-        WorkdayOverride.objects.filter(day__range=(start, end)).values_list(
-            "day", "is_workday"
-        )
-    )
-
-
-def is_workday(day: date, overrides: dict[date, bool] | None = None) -> bool:
-    if overrides is None:
-        overrides = _overrides(day, day)
+def is_workday(day: date, overrides: Mapping[date, bool] = NO_OVERRIDES) -> bool:
     if day in overrides:
         return overrides[day]
     known = _calendar_says(day)
     return known if known is not None else day.weekday() < 5
 
 
-def add_workdays(start: date, count: int) -> date:
+def reach(start: date, count: int) -> date:
+    """The last day ``add_workdays(start, count)`` can need overrides for (generous:
+    Golden Week and Spring Festival fit many times over)."""
+    return start + timedelta(days=count * 3 + 30)
+
+
+def add_workdays(
+    start: date, count: int, overrides: Mapping[date, bool] = NO_OVERRIDES
+) -> date:
     """The date ``count`` working days after ``start`` (start itself not counted)."""
-    overrides = _overrides(start, start + timedelta(days=count * 3 + 30))
     day = start
     remaining = count
     while remaining > 0:
@@ -53,11 +52,12 @@ def add_workdays(start: date, count: int) -> date:
     return day
 
 
-def workdays_between(start: date, end: date) -> int:
+def workdays_between(
+    start: date, end: date, overrides: Mapping[date, bool] = NO_OVERRIDES
+) -> int:
     """Working days after ``start`` up to and including ``end`` (0 if end <= start)."""
     if end <= start:
         return 0
-    overrides = _overrides(start, end)
     return sum(
         1 for day in _days(start + timedelta(days=1), end) if is_workday(day, overrides)
     )

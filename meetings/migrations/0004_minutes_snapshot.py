@@ -26,13 +26,14 @@ def _label(a) -> str:
 def fill_snapshots(apps, schema_editor):
     Minutes = apps.get_model("meetings", "Minutes")
     Attendance = apps.get_model("meetings", "Attendance")
-    for minutes in Minutes.objects.filter(status="issued").select_related(
+    db = schema_editor.connection.alias  # the database being migrated
+    for minutes in Minutes.objects.using(db).filter(status="issued").select_related(
         "meeting__group"
     ):
         meeting = minutes.meeting
         groups = {s: [] for s in LIST_ORDER}
         for a in (
-            Attendance.objects.filter(meeting=meeting)
+            Attendance.objects.using(db).filter(meeting=meeting)
             .select_related("person", "unit", "substitute")
             .order_by("unit__order", "id")
         ):
@@ -40,7 +41,9 @@ def fill_snapshots(apps, schema_editor):
         if meeting.kind == "plenary":
             distribution = "分送：领导小组组长、副组长，各成员单位。"
         else:
-            names = "、".join(u.name for u in meeting.units.order_by("order", "id"))
+            names = "、".join(
+                u.name for u in meeting.units.using(db).order_by("order", "id")
+            )
             distribution = f"分送：领导小组组长、副组长，{names or '各成员单位'}。"
         name = meeting.group.name
         minutes.snapshot = {
@@ -53,7 +56,7 @@ def fill_snapshots(apps, schema_editor):
             ],
             "distribution": distribution,
         }
-        minutes.save(update_fields=["snapshot"])
+        minutes.save(update_fields=["snapshot"], using=db)
 
 
 class Migration(migrations.Migration):

@@ -12,7 +12,8 @@ def copy_links(apps, schema_editor):
     Old = Decision.suggested_units.through
     position: dict[int, int] = {}
     rows = []
-    for link in Old.objects.select_related("unit").order_by(
+    db = schema_editor.connection.alias  # the database being migrated
+    for link in Old.objects.using(db).select_related("unit").order_by(
         "decision_id", "unit__order", "unit_id"
     ):
         n = position[link.decision_id] = position.get(link.decision_id, 0) + 1
@@ -21,7 +22,7 @@ def copy_links(apps, schema_editor):
                 decision_id=link.decision_id, unit_id=link.unit_id, position=n
             )
         )
-    SuggestedUnit.objects.bulk_create(rows, batch_size=500)
+    SuggestedUnit.objects.using(db).bulk_create(rows, batch_size=500)
 
 
 class Migration(migrations.Migration):

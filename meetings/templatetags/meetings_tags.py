@@ -64,14 +64,15 @@ def home_meetings(context, limit: int = 5) -> dict:
     minutes = list(
         Minutes.objects.visible_to(user)
         .issued()
-        .select_related("meeting")
+        # superseded_by: a version replaced by an issued correction is marked.
+        .select_related("meeting", "superseded_by")
         .order_by("-issued_at")[:limit]
     )
     pending = []
     if user.sees_everything:
         pending = list(
             Minutes.objects.exclude(status=Minutes.Status.ISSUED)
-            .select_related("meeting")
+            .select_related("meeting", "returned_by")
             .order_by("-meeting__starts_at")[:limit]
         )
     return {
@@ -102,6 +103,10 @@ def meeting_badge(meeting: Meeting) -> str:
 
 @register.simple_tag
 def minutes_badge(minutes: Minutes) -> str:
+    if minutes.is_draft and minutes.return_reason:
+        return format_html(
+            '<span class="badge badge-status text-bg-danger">{}</span>', _("已退回")
+        )
     if minutes.is_frozen and minutes.is_replaced:
         # Issued, then replaced by an issued correction: not the version in force.
         return format_html(
@@ -114,21 +119,6 @@ def minutes_badge(minutes: Minutes) -> str:
         MINUTES_CLASS.get(minutes.status, "text-bg-light"),
         minutes.get_status_display(),
     )
-
-
-@register.simple_tag(takes_context=True)
-def minutes_awaiting_me(context, limit: int = 10) -> list[Minutes]:
-    """``{% minutes_awaiting_me as waiting %}``: submitted minutes the signed-in
-    leader may approve (the convener: 组长, or 副组长 for a delegated meeting)."""
-    user = context["request"].user
-    if not (user.is_authenticated and user.is_leader):
-        return []
-    submitted = (
-        Minutes.objects.filter(status=Minutes.Status.SUBMITTED)
-        .select_related("meeting")
-        .order_by("submitted_at", "pk")
-    )
-    return [m for m in submitted if m.may_be_approved_by(user)][:limit]
 
 
 @register.filter

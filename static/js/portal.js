@@ -12,3 +12,15 @@ document.addEventListener("change", function (event) {
     el.form.requestSubmit();
   }
 });
+// A button with data-toggle-target shows or hides the element of that id (.show).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-toggle-target]");
+  if (!button) {
+    return;
+  }
+  var target = document.getElementById(button.getAttribute("data-toggle-target"));
+  if (target) {
+    var shown = target.classList.toggle("show");
+    button.setAttribute("aria-expanded", shown ? "true" : "false");
+  }
+});

@@ -12,7 +12,7 @@ def co_unit_signs_are_acknowledgements(apps, schema_editor):
     co_links = CoUnit.objects.filter(
         task=models.OuterRef("task"), unit=models.OuterRef("unit")
     )
-    TaskEvent.objects.filter(kind="signed").exclude(unit=F("task__lead_unit")).filter(
+    TaskEvent.objects.using(schema_editor.connection.alias).filter(kind="signed").exclude(unit=F("task__lead_unit")).filter(
         models.Exists(co_links)
     ).update(kind="acknowledged", note="")
 

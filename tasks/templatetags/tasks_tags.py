@@ -1,4 +1,4 @@
-"""Template helpers of the tasks app: lights, status badges, the unit inbox, the bell."""
+"""Template helpers of the tasks app: lights, status badges, the unit inbox."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.html import format_html
 
-from tasks.models import CoUnit, Notification, Task
+from tasks.models import CoUnit, Task
 
 register = template.Library()
 
@@ -48,13 +48,6 @@ def status_badge(task: Task) -> str:
         STATUS_CLASS.get(task.status, "text-bg-light"),
         task.get_status_display(),
     )
-
-
-@register.simple_tag
-def unread_notifications(user) -> int:
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 INBOX_FIELDS = ("code", "title", "status", "due_on", "lead_unit_id", "return_reason")
@@ -113,15 +106,3 @@ def unit_inbox(context) -> dict:
         ],
         "week_end": week_end,
     }
-
-
-@register.filter
-def url_or_blank(obj) -> str:
-    """obj.get_absolute_url(), or "" while the page it names does not exist yet
-    (the meetings pages are built alongside)."""
-    from django.urls import NoReverseMatch
-
-    try:
-        return obj.get_absolute_url()
-    except NoReverseMatch:
-        return ""

@@ -8,7 +8,7 @@ from django.urls import reverse
 from meetings import services
 from meetings.models import Decision, Minutes
 from meetings.services import DecisionInput
-from tasks.models import Notification
+from notices.models import Notification
 from tests.base import PortalTestCase
 from tests.tasks.factories import make_task
 

@@ -5,8 +5,10 @@ meeting; drafts (a correction's new version too) show the live meeting."""
 from __future__ import annotations
 
 import importlib
+from types import SimpleNamespace
 
 from django.apps import apps
+from django.db import connection
 from django.urls import reverse
 
 from meetings import services
@@ -114,7 +116,8 @@ class FrozenMinutesTests(PortalTestCase):
         draft_meeting = f.meeting(self.office, units=[self.unit_a])
         draft = f.draft(draft_meeting, self.office)
         migration = importlib.import_module("meetings.migrations.0004_minutes_snapshot")
-        migration.fill_snapshots(apps, None)
+        # the migration writes to the database being migrated: the default one
+        migration.fill_snapshots(apps, SimpleNamespace(connection=connection))
         self.minutes.refresh_from_db()
         draft.refresh_from_db()
         # What the document showed; reader_unit_ids came later (minutes issued

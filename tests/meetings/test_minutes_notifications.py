@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from meetings import services
 from meetings.models import Meeting, Minutes
-from tasks.models import Notification
+from members.models import User
+from notices.models import Notification
 from tests.base import PortalTestCase
 
 from . import factories as f
@@ -75,13 +76,43 @@ class MinutesNotificationTests(PortalTestCase):
         self.assertEqual(self.notes(self.liaison_b), [])
         self.assertEqual(self.notes(self.outsider), [])
 
-    def test_leader_home_lists_minutes_awaiting_approval(self):
-        r = self.get_as(self.leader, "/")
-        self.assertNotContains(r, "待我审批")
+    def test_leader_queue_lists_minutes_awaiting_approval(self):
+        summary = reverse("dashboard:queue_summary")
+        self.assertContains(self.get_as(self.leader, "/"), summary)
+        r = self.get_as(self.leader, summary)
+        self.assertNotContains(r, "审批纪要")
         services.minutes_submit(minutes=self.minutes, by=self.office)
-        r = self.get_as(self.leader, "/")
-        self.assertContains(r, "待我审批")
+        r = self.get_as(self.leader, summary)
+        self.assertContains(r, "审批纪要")
         self.assertContains(r, self.minutes.get_absolute_url())
         # Not the 副组长's to approve (convened by the 组长).
-        r = self.get_as(self.deputy, "/")
-        self.assertNotContains(r, "待我审批")
+        r = self.get_as(self.deputy, summary)
+        self.assertNotContains(r, "审批纪要")
+
+    def test_the_other_leaders_request_is_settled_once_one_decides(self):
+        # Convened by the 副组长 on delegation: both leaders are asked.
+        meeting = f.meeting(
+            self.office,
+            units=[self.unit_a],
+            convener=Meeting.Convener.DEPUTY,
+            delegation_note="组长书面委托",
+        )
+        self.minutes = f.draft(meeting, self.office)
+        services.minutes_submit(minutes=self.minutes, by=self.office)
+        url = self.minutes.get_absolute_url()
+        asked = [
+            n.recipient for n in Notification.objects.filter(url=url, read_at=None)
+        ]
+        self.assertIn(self.deputy, asked)
+        services.minutes_approve(minutes=self.minutes, by=self.leader)
+        self.assertFalse(
+            Notification.objects.filter(
+                url=url, read_at=None, recipient__role=User.Role.LEADER
+            ).exists()
+        )
+        # The office's notice that the minutes were approved stays unread.
+        self.assertTrue(
+            Notification.objects.filter(
+                url=url, read_at=None, recipient=self.office
+            ).exists()
+        )

@@ -15,7 +15,7 @@ from meetings.pdf import shown_facts
 from meetings.services import DecisionInput, MeetingData
 from members.models import Unit, User
 from members.services import account_create
-from tasks.models import Notification
+from notices.models import Notification
 from tasks.services import task_assign, task_reassign
 from tests.base import PortalTestCase
 

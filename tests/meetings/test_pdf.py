@@ -15,8 +15,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from jinwei_ip.lib import pdf as pdflib
+from jinwei_ip.lib.numerals import chinese_numeral
 from meetings.models import Attendance
-from meetings.pdf import chinese_numeral, minutes_pdf
+from meetings.pdf import minutes_pdf
 from meetings.services import AttendanceRow, attendance_record
 from members.models import Person, Unit
 from tests.base import PortalTestCase

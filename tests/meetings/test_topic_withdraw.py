@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from meetings import services
 from meetings.models import Topic
-from tasks.models import Notification
+from notices.models import Notification
 from tests.base import PortalTestCase
 
 from . import factories as f

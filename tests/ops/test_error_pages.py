@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tasks import bulletins
-from tasks.models import Bulletin
+from oversight import services as bulletins
+from oversight.models import Bulletin
 from tests.base import PortalTestCase
 from tests.tasks.factories import make_task
 

@@ -11,9 +11,10 @@ from meetings import forms as mforms
 from meetings.models import Attendance, Meeting, Minutes, Topic
 from members.forms import PositionAssignForm
 from members.models import Membership
+from oversight import forms as dforms
+from oversight.models import Bulletin
 from tasks import forms as tforms
-from tasks import forms_dashboard as dforms
-from tasks.models import Bulletin, Task, WorkdayOverride, WorkPlan
+from tasks.models import Task, WorkdayOverride, WorkPlan
 
 PAIRS = [
     (mforms.MeetingForm, "title", Meeting, "title"),

@@ -28,13 +28,13 @@ from django.utils import timezone
 from meetings import services as meeting_services
 from meetings.models import Attendance, Decision, Meeting, Minutes, SuggestedUnit, Topic
 from members.models import Membership, Person, Position, Unit, User
-from tasks import bulletins
+from notices.models import Notification
+from oversight import services as bulletins
+from oversight.models import Bulletin
 from tasks import services as task_services
 from tasks.models import (
-    Bulletin,
     CoUnit,
     Extension,
-    Notification,
     ProgressReport,
     Task,
     TaskEvent,
@@ -952,7 +952,7 @@ CASES: list[Case] = [
             ("minutes-submit", "office", U("meetings:minutes_submit", "draft")),
             ("minutes-approve", "leader", U("meetings:minutes_approve", "submitted")),
             ("bulletin-issue", "office", U("dashboard:bulletin_issue", "bulletin")),
-            ("notifications-read-all", "office", U("tasks:notifications_read_all")),
+            ("notifications-read-all", "office", U("notices:read_all")),
         ]
     ],
     *[
@@ -977,7 +977,7 @@ CASES: list[Case] = [
         "liaison_a",
         "post",
         lambda w: reverse(
-            "tasks:notification_read",
+            "notices:read",
             args=[Notification.objects.create(recipient=w.office, text="给办公室").pk],
         ),
         const({"go": "1"}),

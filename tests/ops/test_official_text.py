@@ -10,8 +10,8 @@ from jinwei_ip.lib.text import official_text_problem, printable_codepoints
 from meetings import services as meeting_services
 from meetings.models import Meeting, Minutes
 from meetings.services import DecisionInput
-from tasks import bulletins
-from tasks.models import Bulletin
+from oversight import services as bulletins
+from oversight.models import Bulletin
 from tests.base import PortalTestCase
 from tests.meetings.factories import meeting
 

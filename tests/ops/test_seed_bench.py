@@ -88,3 +88,33 @@ class SeedBenchTests(PortalTestCase):
                 transaction.set_rollback(True)
         self.assertEqual(prints[0], prints[1])
         self.assertEqual(len(prints[0]), 400)
+
+    def test_grants_are_the_ones_production_writes(self) -> None:
+        """Syncing every meeting's and every task's grants through the services
+        changes no row: the bench holds exactly what production would grant."""
+        from meetings.models import MeetingGroupObjectPermission
+        from meetings.services import meeting_grants_sync
+        from tasks.creation import task_grants_sync
+        from tasks.models import TaskGroupObjectPermission
+
+        seed()
+
+        def rows() -> set[tuple]:
+            return set(
+                MeetingGroupObjectPermission.objects.values_list(
+                    "content_object_id", "group_id", "permission_id"
+                )
+            ) | {
+                ("task", *row)
+                for row in TaskGroupObjectPermission.objects.values_list(
+                    "content_object_id", "group_id", "permission_id"
+                )
+            }
+
+        before = rows()
+        self.assertTrue(before)
+        for meeting in Meeting.objects.all():
+            meeting_grants_sync(meeting=meeting)
+        for task in Task.objects.select_related("lead_unit")[:60]:
+            task_grants_sync(task)
+        self.assertEqual(rows(), before)

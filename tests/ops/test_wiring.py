@@ -11,7 +11,8 @@ from datetime import date
 from django.test import override_settings
 from django.urls import resolve, reverse
 
-from tasks import bulletins, services
+from oversight import services as oversight_services
+from tasks import services
 from tasks.models import Evidence, Task
 from tests.base import PortalTestCase
 from tests.tasks.factories import issued_decisions, make_task, pdf
@@ -79,7 +80,7 @@ class AuditWiringTests(PortalTestCase):
 
     def test_minutes_and_bulletin_pdfs_and_the_calendar_are_logged(self):
         minutes = issued_decisions(self.office, ["开展联合执法"])[0].minutes
-        bulletin = bulletins.bulletin_draft(
+        bulletin = oversight_services.bulletin_draft(
             period="month", year=2026, index=10, by=self.office, day=date(2026, 11, 5)
         )
         self.client.force_login(self.office)

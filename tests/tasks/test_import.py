@@ -18,11 +18,11 @@ from django.urls import reverse
 from duties.models import DutyClause
 from jinwei_ip.lib.xlsx import UnsafeWorkbook, check_xlsx
 from members.models import Unit
-from tasks import services
+from notices.models import Notification
+from tasks import plans, services
 from tasks.importer import parse_due, parse_work_plan
 from tasks.models import (
     CoUnit,
-    Notification,
     Task,
     TaskEvent,
     TaskGroupObjectPermission,
@@ -387,7 +387,7 @@ class BulkImportTests(PortalTestCase):
     def test_import_writes_what_task_assign_writes(self):
         rows = self.rows(self.LINES)
         plan = work_plan(self.office)
-        imported = services.work_plan_import(plan=plan, rows=rows, by=self.office)
+        imported = plans.work_plan_import(plan=plan, rows=rows, by=self.office)
         # The reference: what the import did before, one task_assign per row.
         reference_plan = work_plan(self.office, year=2027)
         reference = [
@@ -429,7 +429,7 @@ class BulkImportTests(PortalTestCase):
 
     def test_lead_and_co_unit_liaisons_open_their_tasks_outsider_gets_404(self):
         plan = work_plan(self.office)
-        first, second, _third = services.work_plan_import(
+        first, second, _third = plans.work_plan_import(
             plan=plan, rows=self.rows(self.LINES), by=self.office
         )
         for user, task, status in [
@@ -477,9 +477,7 @@ class BulkImportTests(PortalTestCase):
             [seq, f"第{n}项任务", "区司法局", "", "2026-12-31", ""]
             for n, seq in enumerate(["", 3, 2, "", 4], start=1)
         ]
-        tasks = services.work_plan_import(
-            plan=plan, rows=self.rows(lines), by=self.office
-        )
+        tasks = plans.work_plan_import(plan=plan, rows=self.rows(lines), by=self.office)
         self.assertEqual(
             [t.code for t in tasks],
             [
@@ -518,7 +516,7 @@ class BulkImportTests(PortalTestCase):
             parse_counts.append(len(queries))
             plan = work_plan(self.office)
             with CaptureQueriesContext(connection) as queries:
-                tasks = services.work_plan_import(plan=plan, rows=rows, by=self.office)
+                tasks = plans.work_plan_import(plan=plan, rows=rows, by=self.office)
             self.assertEqual(len(tasks), n)
             self.assertEqual(CoUnit.objects.filter(task__plan=plan).count(), n)
             self.assertEqual(
@@ -543,7 +541,7 @@ class BulkImportTests(PortalTestCase):
         )
         weather.delete()
         with self.assertRaises(ValidationError) as caught:
-            services.work_plan_import(
+            plans.work_plan_import(
                 plan=work_plan(self.office), rows=rows, by=self.office
             )
         self.assertEqual(
@@ -576,7 +574,7 @@ class BulkImportTests(PortalTestCase):
             mock.patch.object(Task.objects, "bulk_create", side_effect=interleaved),
             self.assertRaises(ValidationError) as caught,
         ):
-            services.work_plan_import(plan=plan, rows=rows, by=self.office)
+            plans.work_plan_import(plan=plan, rows=rows, by=self.office)
         self.assertEqual(
             caught.exception.messages,
             ["导入时有他人向本计划交办了任务，未写入任何数据，请重新确认导入。"],
@@ -603,7 +601,7 @@ class BulkImportTests(PortalTestCase):
             mock.patch.object(Task.objects, "bulk_create", side_effect=code_taken),
             self.assertRaises(ValidationError) as caught,
         ):
-            services.work_plan_import(plan=plan, rows=rows, by=self.office)
+            plans.work_plan_import(plan=plan, rows=rows, by=self.office)
         self.assertEqual(
             caught.exception.messages,
             ["导入时有他人交办了编号相同的任务，未写入任何数据，请重新确认导入。"],

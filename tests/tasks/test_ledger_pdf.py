@@ -149,7 +149,7 @@ class LedgerPdfTests(PortalTestCase):
 
     def test_missing_fonts_is_a_message_not_an_error(self):
         with mock.patch.object(pdflib, "cjk_font_families", return_value=()):
-            with self.assertLogs("tasks.views_ledger", "ERROR"):
+            with self.assertLogs("jinwei_ip.lib.pdf", "ERROR"):
                 response = self.get_as(self.office, URL + "?status=closed")
         self.assertRedirects(
             response,

@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 from django.test import override_settings
 from django.utils import timezone
 
-from jinwei_ip.lib.workdays import add_workdays, is_workday, workdays_between
 from tasks.models import Task, WorkdayOverride
+from tasks.workdays import add_workdays, is_workday, workdays_between
 from tests.base import PortalTestCase
 
 from .factories import make_task

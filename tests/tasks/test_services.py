@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from meetings.models import Minutes
 from members.models import Unit
+from notices.models import Notification
 from tasks import services
-from tasks.models import CoUnit, Extension, Notification, Task, TaskEvent
+from tasks.models import CoUnit, Extension, Task, TaskEvent
 from tests.base import PortalTestCase
 
 from .factories import issued_decisions, make_task, work_plan

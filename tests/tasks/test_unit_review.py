@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from tasks import services
+from tasks import plans, services
 from tasks.models import Evidence, ProgressReport, Task
 from tests.base import PortalTestCase
 
@@ -306,39 +306,12 @@ class PendingExtensionNoteTests(PortalTestCase):
         self.assertContains(page, "审批延期申请（申请延至")
 
 
-class NotificationPageTests(PortalTestCase):
-    def test_marking_one_read_stays_on_its_page(self):
-        from tasks.models import Notification
-        from tasks.views import PER_PAGE
-
-        notes = Notification.objects.bulk_create(
-            [
-                Notification(recipient=self.liaison_a, text=f"通知{i}", url="/tasks/")
-                for i in range(PER_PAGE + 5)
-            ]
-        )
-        page2 = self.get_as(self.liaison_a, reverse("tasks:notifications") + "?page=2")
-        self.assertContains(page2, '<input type="hidden" name="page" value="2">')
-        note = page2.context["page"].object_list[0]
-        response = self.client.post(
-            reverse("tasks:notification_read", args=[note.pk]), {"page": "2"}
-        )
-        self.assertRedirects(response, reverse("tasks:notifications") + "?page=2")
-        note.refresh_from_db()
-        self.assertIsNotNone(note.read_at)
-        response = self.client.post(
-            reverse("tasks:notification_read", args=[notes[0].pk]),
-            {"page": "../x"},
-        )
-        self.assertRedirects(response, reverse("tasks:notifications"))
-
-
 class PlanCodeTests(PortalTestCase):
     def test_a_task_assigned_after_an_import_takes_the_next_free_number(self):
         from .factories import work_plan
 
         plan = work_plan(self.office, year=2032)
-        services.work_plan_import(
+        plans.work_plan_import(
             plan=plan,
             rows=[
                 {
@@ -359,7 +332,7 @@ class PlanCodeTests(PortalTestCase):
         )
         task = make_task(by=self.office, lead=self.unit_a, plan=plan, title="手工")
         self.assertEqual(task.code, "2032-计划-4")
-        services.work_plan_import(
+        plans.work_plan_import(
             plan=plan,
             rows=[
                 {

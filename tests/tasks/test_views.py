@@ -18,15 +18,9 @@ from django.utils import timezone
 from meetings.models import Minutes
 from members.models import Unit, User
 from members.services import account_create
+from notices.models import Notification
 from tasks import services
-from tasks.models import (
-    Evidence,
-    Notification,
-    ProgressReport,
-    Task,
-    WorkdayOverride,
-    WorkPlan,
-)
+from tasks.models import Evidence, ProgressReport, Task, WorkdayOverride, WorkPlan
 from tests.base import PortalTestCase
 
 from .factories import issued_decisions, make_task, pdf
@@ -208,9 +202,7 @@ class RoleTests(PortalTestCase):
             ).status_code,
             405,
         )
-        self.assertEqual(
-            self.client.get(reverse("tasks:notifications_read_all")).status_code, 405
-        )
+        self.assertEqual(self.client.get(reverse("notices:read_all")).status_code, 405)
 
     def test_extension_through_pages(self):
         response = self.post_as(
@@ -480,9 +472,9 @@ class ListTests(PortalTestCase):
 
     def test_pages_for_notifications_and_workdays(self):
         make_task(by=self.office, lead=self.unit_a)
-        page = self.get_as(self.liaison_a, reverse("tasks:notifications"))
+        page = self.get_as(self.liaison_a, reverse("notices:list"))
         self.assertContains(page, "新交办任务")
-        self.post_as(self.liaison_a, reverse("tasks:notifications_read_all"))
+        self.post_as(self.liaison_a, reverse("notices:read_all"))
         self.assertFalse(
             Notification.objects.filter(recipient=self.liaison_a, read_at=None).exists()
         )

@@ -15,8 +15,9 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from notices.models import Notification
 from tasks import services
-from tasks.models import Extension, Notification, ProgressReport, Task, TaskEvent
+from tasks.models import Extension, ProgressReport, Task, TaskEvent
 from tests.base import PortalTestCase
 
 from .factories import make_task

@@ -1,0 +1,1 @@
+"""The parts of ``manage.py seed_bench``, one module per app's data."""
