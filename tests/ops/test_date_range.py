@@ -149,7 +149,7 @@ class OtherServiceDateTests(PortalTestCase):
     def test_position_and_plan_services_refuse(self) -> None:
         from members.models import LeadingGroup, Person, Position
         from members.services import position_assign
-        from tasks.services import work_plan_create
+        from tasks.plans import work_plan_create
 
         position = Position.objects.get(kind=Position.Kind.MEMBER, unit=self.unit_a)
         person = Person.objects.create(name="新人", unit=self.unit_a)
