@@ -995,6 +995,13 @@ CASES: list[Case] = [
         "post",
         U("dashboard:bulletin_discard", "bulletin"),
     ),
+    Case(
+        "follow-up-task-tampered",
+        "office",
+        "post",
+        lambda w: reverse("tasks:follow_up", args=[w.held.pk]),
+        const({"f-task": "abc", "f-disposition": "continue", "f-note": ""}),
+    ),
     # --- lists and filters given junk ----------------------------------------------------------
     *[
         Case(f"filter-{name}", "office", "get", lambda w, u=url: u, expect=HARMLESS)
