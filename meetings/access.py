@@ -84,29 +84,29 @@ def may_view_topic(user: User, topic: Topic) -> bool:
         return True
     if not user.is_unit_member:
         return False
-    if user.unit_id == topic.raised_by_unit_id:
+    if topic.is_raised_by(user):
         return True
     return Topic.objects.visible_to(user).filter(pk=topic.pk).exists()
 
 
 def may_withdraw_topic(user: User, topic: Topic) -> bool:
     """The raising unit's accounts, while the topic is not yet on an agenda."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.is_unit_member
-        and user.unit_id == topic.raised_by_unit_id
-        and topic.can_be_withdrawn()
-    )
+    return topic.is_raised_by(user) and topic.can_be_withdrawn()
 
 
-def get_topic_for(user: User, pk: int, *, office: bool = False) -> Topic:
+def get_topic_for(
+    user: User, pk: int, *, office: bool = False, raiser: bool = False
+) -> Topic:
+    """The topic if ``user`` may see it (else 404); with ``office``, only office
+    staff may act, with ``raiser`` only the raising unit's accounts (else 403)."""
     topic = get_object_or_404(
         Topic.objects.select_related("raised_by_unit", "raised_by", "meeting"), pk=pk
     )
     if not may_view_topic(user, topic):
         raise Http404
     if office and not user.is_office:
+        raise PermissionDenied
+    if raiser and not topic.is_raised_by(user):
         raise PermissionDenied
     return topic
 

@@ -4,15 +4,31 @@ The portal pages (and their services) are the normal way to change meetings; the
 admin is the office's tool for looking things up and fixing a typo. Office
 accounts hold no global model permissions for meetings (unit accounts hold none at
 all), so access is granted here by role.
+
+Who may open a meeting follows from its kind, its units, its agenda and its
+minutes (``meetings.services.meeting_grants_sync``). The admin therefore saves a
+meeting through ``meeting_update``, the page's service, and shows what only the
+page's workflows change (a meeting's status, a topic's meeting, place on the
+agenda and status, the minutes' status) read-only.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Attendance, Decision, Meeting, Minutes, Topic
+from .services import (
+    MeetingData,
+    meeting_data_from,
+    meeting_update,
+    meeting_update_check,
+)
 
 
 class OfficeOnlyAdmin(SimpleHistoryAdmin):
@@ -55,16 +71,36 @@ class AttendanceInline(admin.TabularInline):
         return request.user.is_office
 
 
+class MeetingAdminForm(forms.ModelForm):
+    """The fields of ``MeetingData``, checked by the service's own rules."""
+
+    class Meta:
+        model = Meeting
+        fields = [f.name for f in dataclasses.fields(MeetingData)]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors:
+            current = Meeting.objects.get(pk=self.instance.pk)
+            try:
+                meeting_update_check(current, meeting_data_from(data))
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
+
+
 @admin.register(Meeting)
 class MeetingAdmin(OfficeOnlyAdmin):
     list_display = ["code", "title", "kind", "starts_at", "place", "status"]
     list_filter = ["kind", "status", "year"]
     search_fields = ["title", "place", "subject"]
     date_hierarchy = "starts_at"
+    form = MeetingAdminForm
     readonly_fields = [
         "group",
         "year",
         "sequence",
+        "status",
         "created_by",
         "created_at",
         "updated_at",
@@ -80,13 +116,41 @@ class MeetingAdmin(OfficeOnlyAdmin):
         # New meetings get their number from meetings.services.meeting_create.
         return False
 
+    def save_model(self, request, obj, form, change) -> None:
+        # Saved with its units in save_related, through the service.
+        pass
+
+    def save_related(self, request, form, formsets, change) -> None:
+        meeting_update(
+            meeting=form.instance,
+            data=meeting_data_from(form.cleaned_data),
+            by=request.user,
+        )
+        form.instance.refresh_from_db()
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
 
 @admin.register(Topic)
 class TopicAdmin(OfficeOnlyAdmin):
     list_display = ["title", "raised_by_unit", "status", "meeting", "agenda_order"]
     list_filter = ["status", "raised_by_unit"]
     search_fields = ["title", "description"]
-    readonly_fields = ["raised_by", "created_at"]
+    # A topic's unit, meeting, place and status decide who may open the meeting
+    # (its agenda's units): they change only through the topic pages' services.
+    readonly_fields = [
+        "raised_by_unit",
+        "raised_by",
+        "meeting",
+        "agenda_order",
+        "status",
+        "decline_reason",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        # Topics are raised by units on the topic pages (meetings.services.topic_raise).
+        return False
 
 
 class DecisionInline(admin.TabularInline):

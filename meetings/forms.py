@@ -16,7 +16,13 @@ from jinwei_ip.lib.text import OfficialTextField
 from members.models import Person, Unit
 
 from .models import Attendance, Meeting, Topic
-from .services import AttendanceRow, DecisionInput, MeetingData, attendance_roster
+from .services import (
+    AttendanceRow,
+    DecisionInput,
+    MeetingData,
+    attendance_roster,
+    meeting_data_from,
+)
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -190,21 +196,7 @@ class MeetingForm(PortalForm):
             )
 
     def meeting_data(self) -> MeetingData:
-        d = self.cleaned_data
-        return MeetingData(
-            kind=d["kind"],
-            title=d["title"],
-            subject=d["subject"],
-            starts_at=d["starts_at"],
-            ends_at=d["ends_at"],
-            place=d["place"],
-            convener=d["convener"],
-            delegation_note=d["delegation_note"],
-            host=d["host"],
-            recorder=d["recorder"],
-            units=list(d["units"]),
-            partial_reason=d["partial_reason"],
-        )
+        return meeting_data_from(self.cleaned_data)
 
 
 class TopicForm(PortalForm):

@@ -386,6 +386,15 @@ class Topic(models.Model):
         """The raising unit may withdraw its topic until it is on an agenda."""
         return self.status == self.Status.RAISED and self.meeting_id is None
 
+    def is_raised_by(self, user) -> bool:
+        """An active account of the unit that raised the topic."""
+        return bool(
+            user.is_authenticated
+            and user.is_active
+            and user.is_unit_member
+            and user.unit_id == self.raised_by_unit_id
+        )
+
 
 class Attendance(models.Model):
     class Status(models.TextChoices):

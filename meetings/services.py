@@ -9,8 +9,8 @@ the services check the state rules (a frozen minutes stays frozen whoever asks).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from django.conf import settings
@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jinwei_ip.lib.dates import date_refusal
+from jinwei_ip.lib.forms import StaleEdit
 from jinwei_ip.lib.numbering import assign_document_number
 from jinwei_ip.lib.text import check_official_texts, official_text_problem
 from members.grants import set_unit_grants
@@ -31,14 +32,6 @@ from .access import VIEW_MEETING, VIEW_MINUTES
 from .hooks import correction_followers
 from .models import Attendance, Decision, Meeting, Minutes, Topic
 from .pdf import document_facts
-
-
-class StaleEdit(Exception):
-    """Someone saved the minutes after this person opened them."""
-
-    def __init__(self, current: Minutes) -> None:
-        super().__init__("stale minutes edit")
-        self.current = current
 
 
 def _reason(obj, text: str) -> None:
@@ -95,6 +88,13 @@ class MeetingData:
     recorder: Person | None = None
     units: Sequence[Unit] = field(default_factory=list)
     partial_reason: str = ""
+
+
+def meeting_data_from(values: Mapping) -> MeetingData:
+    """A ``MeetingData`` from a form's cleaned data (the page's or the admin's)."""
+    data = MeetingData(**{f.name: values[f.name] for f in fields(MeetingData)})
+    data.units = list(data.units or [])
+    return data
 
 
 def _validate_meeting(data: MeetingData) -> None:
@@ -169,11 +169,11 @@ def meeting_create(
     return meeting
 
 
-@transaction.atomic
-def meeting_update(*, meeting: Meeting, data: MeetingData, by: User) -> Meeting:
-    """Change a meeting. Its kind and year (hence its code) are fixed once minutes exist."""
+def meeting_update_check(meeting: Meeting, data: MeetingData) -> bool:
+    """Raise ``ValidationError`` if ``meeting`` may not be changed to ``data``;
+    else say whether the change renumbers it. The meeting page's form and the
+    admin's change form ask this before ``meeting_update`` saves."""
     _validate_meeting(data)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("已取消的会议不能修改。"))
     year = timezone.localtime(data.starts_at).year
@@ -186,6 +186,15 @@ def meeting_update(*, meeting: Meeting, data: MeetingData, by: User) -> Meeting:
                 )
             }
         )
+    return renumber
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, data: MeetingData, by: User) -> Meeting:
+    """Change a meeting. Its kind and year (hence its code) are fixed once minutes exist."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    renumber = meeting_update_check(meeting, data)
+    year = timezone.localtime(data.starts_at).year
     _apply(meeting, data)
     if renumber:
         meeting.year = year
@@ -280,10 +289,10 @@ def topic_raise(
 def topic_withdraw(*, topic: Topic, by: User) -> Topic:
     """The raising unit takes back its topic before it is on an agenda."""
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    if not topic.is_raised_by(by):
+        raise PermissionDenied(_("只有提出单位可以撤回议题。"))
     if not topic.can_be_withdrawn():
         raise ValidationError(_("议题已列入会议议程或已处理，不能撤回。"))
-    if not (by.is_unit_member and by.unit_id == topic.raised_by_unit_id):
-        raise PermissionDenied(_("只有提出单位可以撤回议题。"))
     topic.status = Topic.Status.WITHDRAWN
     _reason(topic, _("提出单位撤回议题"))
     topic.save()
@@ -609,7 +618,12 @@ def minutes_update(
             % {"status": current.get_status_display()}
         )
     if current.edit_version != edit_version:
-        raise StaleEdit(current)
+        raise StaleEdit(
+            _(
+                "保存前，纪要已被他人修改（见下方“当前已保存的内容”）。您填写的内容仍在表单中：核对后再次保存将覆盖对方的修改。"
+            ),
+            current=current,
+        )
     _validate_minutes(title, narrative, decisions)
     current.title = title.strip()
     current.narrative = narrative.strip()

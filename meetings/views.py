@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jinwei_ip.lib.audit import export_event
+from jinwei_ip.lib.forms import rebind_stale
 from jinwei_ip.lib.pdf import CJKFontsMissing, fonts_missing_response
 from jinwei_ip.lib.ratelimit import limited
 from members.access import require_office
@@ -502,19 +503,14 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 edit_version=form.cleaned_data["edit_version"] or 0,
             )
         except services.StaleEdit as stale:
-            # Keep the person's own text, tell them, and bind it to the current
-            # version so a deliberate second save overwrites.
-            data = request.POST.copy()
-            data["edit_version"] = str(stale.current.edit_version)
-            form = MinutesForm(data)
-            form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "保存前，纪要已被他人修改（见下方“当前已保存的内容”）。您填写的内容仍在表单中：核对后再次保存将覆盖对方的修改。"
-                ),
+            form = rebind_stale(
+                MinutesForm,
+                request.POST,
+                version=stale.current.edit_version,
+                version_field="edit_version",
+                error=stale,
             )
-            formset = decision_formset(minutes, data)
+            formset = decision_formset(minutes, request.POST)
             formset.is_valid()
             return _minutes_form_page(
                 request,

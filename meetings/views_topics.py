@@ -6,26 +6,19 @@ through ``meetings.access``, changes through ``meetings.services``."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
-from .access import get_topic_for, may_withdraw_topic
+from .access import get_topic_for
 
 
 @require_POST
 def topic_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    topic = get_topic_for(request.user, pk)
-    if not (
-        request.user.is_unit_member and request.user.unit_id == topic.raised_by_unit_id
-    ):
-        raise PermissionDenied
-    if not may_withdraw_topic(request.user, topic):
-        messages.error(request, _("议题已列入会议议程或已处理，不能撤回。"))
-        return redirect(topic)
+    topic = get_topic_for(request.user, pk, raiser=True)
     try:
         services.topic_withdraw(topic=topic, by=request.user)
     except ValidationError as e:

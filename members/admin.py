@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -20,6 +21,7 @@ from .models import (
     UnitAlias,
     User,
 )
+from .people import account_unit_refusal, person_unit_change, person_unit_refusal
 from .resources import UnitResource
 from .services import account_save
 
@@ -61,12 +63,32 @@ class UnitAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         grant_unit_access(obj)
 
 
+class PersonAdminForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["name", "unit", "job_title", "phone"]
+
+    def clean_unit(self) -> Unit | None:
+        unit = self.cleaned_data["unit"]
+        refusal = person_unit_refusal(self.instance, unit)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return unit
+
+
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
     form = PersonAdminForm
     list_display = ["name", "unit", "job_title", "phone"]
     list_filter = ["unit"]
     search_fields = ["name", "job_title"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # A person's account moves unit (and auth group) with them.
+        if change and "unit" in form.changed_data:
+            person_unit_change(person=obj, unit=obj.unit)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 class MembershipInline(admin.TabularInline):
@@ -96,8 +118,21 @@ class MembershipAdmin(SimpleHistoryAdmin):
         return False
 
 
+class AccountChangeForm(UserChangeForm):
+    """An account linked to a person is in the person's unit."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "person" in data and "unit" in data:
+            refusal = account_unit_refusal(data["person"], data["unit"])
+            if refusal:
+                self.add_error("unit", refusal)
+        return data
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+    form = AccountChangeForm
     list_display = [
         "username",
         "display_name",

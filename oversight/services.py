@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jinwei_ip.lib.forms import StaleEdit
 from jinwei_ip.lib.numbering import assign_document_number
 from jinwei_ip.lib.text import check_official_texts
 from members.models import Unit, User
@@ -34,10 +35,6 @@ from .bulletins import (
     period_bounds,
 )
 from .models import Bulletin
-
-
-class StaleEdit(ValidationError):
-    """Someone else saved the bulletin after this person opened the form."""
 
 
 class Frozen(PermissionDenied):

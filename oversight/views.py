@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jinwei_ip.lib.audit import export_event
-from jinwei_ip.lib.forms import hidden_field_message
+from jinwei_ip.lib.forms import hidden_field_message, rebind_stale
 from jinwei_ip.lib.pdf import CJKFontsMissing, fonts_missing_response
 from jinwei_ip.lib.ratelimit import limited
 from meetings.models import Meeting
@@ -308,11 +308,12 @@ def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.StaleEdit as error:
             stale = True
             bulletin.refresh_from_db()
-            fresh = request.POST.copy()
-            fresh["version"] = str(bulletin.edit_version)
-            form = BulletinEditForm(fresh)
-            form.is_valid()
-            form.add_error(None, error)
+            form = rebind_stale(
+                BulletinEditForm,
+                request.POST,
+                version=bulletin.edit_version,
+                error=error,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -20,6 +20,7 @@ from meetings.models import Decision
 from members.access import has_object_perm, may_view
 from members.models import User
 
+from . import refusals
 from .models import Evidence, ProgressReport, Task, WorkPlan
 
 VIEW = "tasks.view_task"
@@ -84,11 +85,15 @@ def get_evidence_for(user: User, pk: int) -> Evidence:
     return evidence
 
 
-def get_plan_for(user: User, pk: int) -> WorkPlan:
-    """Work plans are the office's and the leaders' pages; units see their tasks."""
+def get_plan_for(user: User, pk: int, *, office: bool = False) -> WorkPlan:
+    """Work plans are the office's and the leaders' pages; units see their tasks
+    (404). With ``office``, only office staff may act (leaders get 403)."""
     if not (user.is_authenticated and user.sees_everything):
         raise Http404
-    return get_object_or_404(WorkPlan, pk=pk)
+    plan = get_object_or_404(WorkPlan, pk=pk)
+    if office and not user.is_office:
+        raise PermissionDenied
+    return plan
 
 
 def may(user: User, perm: str, task: Task) -> bool:
@@ -96,33 +101,16 @@ def may(user: User, perm: str, task: Task) -> bool:
 
 
 def task_actions(user: User, task: Task) -> dict[str, bool]:
-    """What the task page offers this person (the views check again on POST)."""
-    is_lead = may(user, LEAD, task)
-    may_report = may(user, REPORT, task)
-    is_open = task.status != Task.Status.CLOSED
-    office = user.is_office
-    S = Task.Status
-    # While the office reviews a closure request the lead unit's side is frozen:
-    # no new report, no correction, no extension until the task is returned.
-    in_review = task.status == S.CLOSURE_REQUESTED
-    workable = task.status in (S.SIGNED, S.IN_PROGRESS, S.RETURNED)
+    """What the task page offers this person: each action the task services would
+    accept now, asked of the services' own rules (``tasks.refusals``)."""
     return {
-        "sign": is_lead and task.status == S.ASSIGNED,
-        "acknowledge": may_report and not is_lead and is_open,
-        "report": may_report
-        and is_open
-        and task.status != S.ASSIGNED
-        and not (is_lead and in_review),
-        "edit_reports": is_open and not in_review,
-        # 申请销号 once the lead's report says the task is done (services check it)
-        "closure": is_lead and workable and task.progress == 100,
-        "closure_later": is_lead and workable and task.progress < 100,
-        "extension": is_lead and is_open and not in_review,
-        "decide_extension": user.sees_everything and is_open,
-        "return": office and task.status in (S.IN_PROGRESS, S.CLOSURE_REQUESTED),
-        "close": office and task.status == S.CLOSURE_REQUESTED,
-        "waive": office and is_open,
-        "edit": office and is_open,
-        "is_lead": is_lead,
-        "may_report": may_report,
+        "sign": refusals.sign_refusal(user, task) is None,
+        "acknowledge": refusals.acknowledge_refusal(user, task) is None,
+        "report": refusals.report_refusal(user, task) is None,
+        "closure": refusals.closure_refusal(user, task) is None,
+        "extension": refusals.extension_refusal(user, task) is None,
+        "return": refusals.return_refusal(user, task) is None,
+        "close": refusals.close_refusal(user, task) is None,
+        "edit": refusals.edit_refusal(user, task) is None,
+        "is_lead": refusals.is_lead(user, task),
     }

@@ -224,7 +224,7 @@ def _play(task: Task, scenario: str, *, office: User, leader: User, today) -> No
             )
             continue
         co_user = _liaison(link.unit)
-        services.task_sign(task=task, by=co_user)
+        services.task_acknowledge(task=task, by=co_user)
         services.progress_report_file(
             task=task,
             by=co_user,

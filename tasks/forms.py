@@ -381,9 +381,10 @@ class WorkPlanForm(PortalForm):
 
 class ImportForm(PortalForm):
     file = forms.FileField(
-        label=_l("工作计划 Excel 文件（.xlsx）"),
+        label=_l("工作计划文件（.xlsx 或 .csv）"),
         help_text=_l(
-            "列：序号、工作任务、牵头单位、配合单位、完成时限、依据职责（可选）。"
+            "Excel/WPS 表格另存为 .xlsx，或 CSV（UTF-8 或 GBK 编码）。"
+            "表头可在标题行之下，也可为两行（合并单元格）。"
         ),
     )
 
@@ -395,9 +396,12 @@ class ImportForm(PortalForm):
                 _("文件超过 %(mb)d MB 的大小限制。")
                 % {"mb": max(limit // (1024 * 1024), 1)}
             )
-        if not (upload.name or "").lower().endswith(".xlsx"):
+        if not (upload.name or "").lower().endswith((".xlsx", ".csv")):
             raise ValidationError(
-                _("只接受 Excel 工作簿（.xlsx）文件，请另存为 .xlsx 后再上传。")
+                _(
+                    "只接受 Excel 工作簿（.xlsx）或 CSV 文件；.xls、.et 等格式请在 "
+                    "Excel 或 WPS 中另存为 .xlsx 后再上传。"
+                )
             )
         return upload
 

@@ -12,7 +12,7 @@ before/after with who did it (``_history_user``) and why (``_change_reason``).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from duties.models import DutyClause
 from jinwei_ip.lib.dates import check_date, date_refusal
+from jinwei_ip.lib.forms import StaleEdit
 from jinwei_ip.lib.text import check_official_texts
 from meetings.models import Decision, Minutes
 from members.models import Unit, User
@@ -37,6 +38,7 @@ from notices.services import (
     unit_people,
 )
 
+from . import refusals
 from .creation import check_duties as _check_duties
 from .creation import check_units as _check_units
 from .creation import task_grants_sync, task_write
@@ -53,8 +55,10 @@ from .models import (
 S = Task.Status
 
 
-class StaleEdit(ValidationError):
-    """Someone else changed the object after this person opened the form."""
+def _refuse(refusal: str | None) -> None:
+    """Raise with the reason a ``tasks.refusals`` rule gives, if it gives one."""
+    if refusal:
+        raise ValidationError(refusal)
 
 
 # --- helpers ---------------------------------------------------------------
@@ -118,11 +122,14 @@ def _claim(
     *,
     statuses: Iterable[str] | None = None,
     version: int | None = None,
-    refusals: dict[str, str] | None = None,
+    refusal: Callable[[Task], str | None] | None = None,
 ) -> Task:
     """Atomically take the task for one change; returns a fresh, locked copy.
 
-    ``refusals`` maps a status to the message shown when the task is in it."""
+    ``refusal`` is the action's rule (``tasks.refusals``) for the person acting,
+    asked of the task as it now is (not as the caller's copy saw it): its reason is
+    what a refused or raced change is told. ``statuses`` are the states the rule
+    allows, enforced by the conditional UPDATE itself."""
     qs = Task.objects.filter(pk=task.pk)
     if statuses is not None:
         qs = qs.filter(status__in=list(statuses))
@@ -138,25 +145,22 @@ def _claim(
                 )
                 % {"v": fresh.edit_version}
             )
-        if refusals and fresh.status in refusals:
-            raise ValidationError(refusals[fresh.status])
+        if refusal is not None:
+            _refuse(refusal(fresh))
         raise ValidationError(
             _("任务当前状态为“%(status)s”，不能执行此操作。")
             % {"status": fresh.get_status_display()}
         )
-    return Task.objects.select_for_update().get(pk=task.pk)
+    fresh = Task.objects.select_for_update().get(pk=task.pk)
+    if refusal is not None:
+        _refuse(refusal(fresh))
+    return fresh
 
 
 def _save(task: Task, by: User, reason: str) -> None:
     task._history_user = by
     task._change_reason = reason
     task.save()
-
-
-def _unit_of(by: User) -> Unit:
-    if not by.is_unit_member:
-        raise ValidationError(_("只有成员单位的联络员或负责同志可以办理。"))
-    return by.unit
 
 
 # --- assignment ------------------------------------------------------------
@@ -245,7 +249,10 @@ def task_reassign(
     """
     check_date(due, field="due", label=_("完成时限"))
     task = _claim(
-        task, statuses=[s for s in S.values if s != S.CLOSED], version=version
+        task,
+        statuses=refusals.OPEN,
+        version=version,
+        refusal=lambda fresh: refusals.edit_refusal(by, fresh),
     )
     co = _check_units(lead, co_units)
     before = (
@@ -318,7 +325,10 @@ def task_edit(
 ) -> Task:
     """The office edits the wording and duty clauses of an open task."""
     task = _claim(
-        task, statuses=[s for s in S.values if s != S.CLOSED], version=version
+        task,
+        statuses=refusals.OPEN,
+        version=version,
+        refusal=lambda fresh: refusals.edit_refusal(by, fresh),
     )
     duties = _check_duties(duties, [task.lead_unit, *task.co_units.all()])
     task.title = title.strip()
@@ -333,19 +343,27 @@ def task_edit(
 
 
 @transaction.atomic
+def task_acknowledge(*, task: Task, by: User) -> Task:
+    """A co-unit acknowledges its part of the task (确认收到配合任务)."""
+    task = Task.objects.get(pk=task.pk)
+    _refuse(refusals.acknowledge_refusal(by, task))
+    link = CoUnit.objects.select_for_update().get(task=task, unit=by.unit)
+    if link.acknowledged_at is None:  # not meanwhile by a colleague
+        link.acknowledged_at = timezone.now()
+        link.save(update_fields=["acknowledged_at"])
+        _event(task, TaskEvent.Kind.ACKNOWLEDGED, by, unit=by.unit)
+    return task
+
+
+@transaction.atomic
 def task_sign(*, task: Task, by: User) -> Task:
-    """The lead unit signs for the task (签收); a co-unit acknowledges its part."""
-    unit = _unit_of(by)
-    if unit.pk != task.lead_unit_id:
-        link = CoUnit.objects.select_for_update().filter(task=task, unit=unit).first()
-        if link is None:
-            raise ValidationError(_("本单位不是该任务的承办单位。"))
-        if link.acknowledged_at is None:
-            link.acknowledged_at = timezone.now()
-            link.save(update_fields=["acknowledged_at"])
-            _event(task, TaskEvent.Kind.ACKNOWLEDGED, by, unit=unit)
-        return task
-    task = _claim(task, statuses=[S.ASSIGNED])
+    """The lead unit signs for the task (签收)."""
+    unit = by.unit
+    task = _claim(
+        task,
+        statuses=[S.ASSIGNED],
+        refusal=lambda fresh: refusals.sign_refusal(by, fresh),
+    )
     now = timezone.now()
     task.status = S.SIGNED
     task.signed_at = now
@@ -354,25 +372,6 @@ def task_sign(*, task: Task, by: User) -> Task:
     _save(task, by, _("签收"))
     _event(task, TaskEvent.Kind.SIGNED, by, unit=unit)
     return task
-
-
-def _lead_report_refusals() -> dict[str, str]:
-    return {
-        S.ASSIGNED: _("请先签收任务，再报送进展。"),
-        S.CLOSURE_REQUESTED: _(
-            "已申请销号，等待办公室审核；如需补充请待退回后再报送。"
-        ),
-        S.CLOSED: _("任务已销号。"),
-    }
-
-
-def report_refusal(task: Task, *, is_lead: bool) -> str:
-    """Why a unit cannot report on the task now ("" when it can): what
-    progress_report_file refuses, for the report page to say before the form is
-    filled in."""
-    if is_lead:
-        return _lead_report_refusals().get(task.status, "")
-    return _("任务已销号。") if task.status == S.CLOSED else ""
 
 
 @transaction.atomic
@@ -386,20 +385,16 @@ def progress_report_file(
 ) -> ProgressReport:
     """A unit reports progress. The lead unit's report covers the whole task and
     sets its progress; a co-unit's report covers its part."""
-    unit = _unit_of(by)
-    is_lead = unit.pk == task.lead_unit_id
+    unit = by.unit
+    task = _claim(
+        task,
+        statuses=refusals.OPEN,
+        refusal=lambda fresh: refusals.report_refusal(by, fresh),
+    )
+    is_lead = refusals.is_lead(by, task)
     if is_lead:
-        task = _claim(
-            task,
-            statuses=[S.SIGNED, S.IN_PROGRESS, S.RETURNED],
-            refusals=_lead_report_refusals(),
-        )
         task.status = S.IN_PROGRESS
         task.progress = percent
-    else:
-        if not CoUnit.objects.filter(task=task, unit=unit).exists():
-            raise ValidationError(_("本单位不是该任务的承办单位。"))
-        task = _claim(task, statuses=[s for s in S.values if s != S.CLOSED])
     task.last_activity_at = timezone.now()
     _save(task, by, _("报送进展"))
     report = ProgressReport(
@@ -440,16 +435,6 @@ def progress_report_file(
     return report
 
 
-def report_edit_refusal(status: str) -> str:
-    """Why a task's reports cannot be corrected in this status ("" when they can);
-    the task page hides the 修改 links for the same reason."""
-    if status == S.CLOSED:
-        return _("任务已销号，进展报告不能再修改。")
-    if status == S.CLOSURE_REQUESTED:
-        return _("已申请销号，办公室审核期间进展报告不能修改；如需修改请待退回后再改。")
-    return ""
-
-
 @transaction.atomic
 def progress_report_edit(
     *, report: ProgressReport, by: User, text: str, percent: int, version: int
@@ -458,10 +443,11 @@ def progress_report_edit(
     under the office's closure review (what the office verifies must not change
     under it; a return reopens the reports)."""
     qs = ProgressReport.objects.filter(pk=report.pk, edit_version=version)
-    status = Task.objects.filter(pk=report.task_id).values_list("status", flat=True)
-    refusal = report_edit_refusal(status.get())
-    if refusal:
-        raise ValidationError(refusal)
+    _refuse(
+        refusals.report_edit_refusal(
+            by, ProgressReport.objects.select_related("task").get(pk=report.pk)
+        )
+    )
     if not qs.update(edit_version=F("edit_version") + 1):
         current = ProgressReport.objects.get(pk=report.pk)
         raise StaleEdit(
@@ -496,46 +482,16 @@ def progress_report_edit(
     return report
 
 
-def closure_missing_co_units(
-    links: Iterable[CoUnit], reported_unit_ids: set[int]
-) -> list[str]:
-    """Names of the co-units that still stand between the task and 申请销号:
-    neither reported their part nor excused by the office. The task page asks
-    the same before it offers the closure form."""
-    return [
-        link.unit.name
-        for link in links
-        if not link.report_waived and link.unit_id not in reported_unit_ids
-    ]
-
-
 @transaction.atomic
 def closure_request(*, task: Task, by: User, note: str = "") -> Task:
     """The lead unit asks for closure (申请销号) once every co-unit has reported
     its part or the office has waived it."""
-    unit = _unit_of(by)
-    if unit.pk != task.lead_unit_id:
-        raise ValidationError(_("只有牵头单位可以申请销号。"))
-    if not task.reports.filter(is_lead_report=True).exists():
-        raise ValidationError(_("请先报送牵头单位的总体进展，再申请销号。"))
-    missing = closure_missing_co_units(
-        task.co_unit_links.select_related("unit"),
-        set(task.reports.values_list("unit_id", flat=True)),
+    unit = by.unit
+    task = _claim(
+        task,
+        statuses=refusals.LEAD_WORKABLE,
+        refusal=lambda fresh: refusals.closure_refusal(by, fresh),
     )
-    if missing:
-        raise ValidationError(
-            _(
-                "配合单位 %(units)s 尚未报送配合进展，暂不能申请销号（可请办公室确认免报）。"
-            )
-            % {"units": "、".join(missing)}
-        )
-    task = _claim(task, statuses=[S.SIGNED, S.IN_PROGRESS, S.RETURNED])
-    if task.progress < 100:
-        # 申请销号 says the task is done: the lead's report must say so first.
-        raise ValidationError(
-            _("总体进度为 %(p)d%%，请先报送办结情况（完成进度 100%%）再申请销号。")
-            % {"p": task.progress}
-        )
     now = timezone.now()
     task.status = S.CLOSURE_REQUESTED
     task.closure_requested_at = now
@@ -553,12 +509,10 @@ def closure_request(*, task: Task, by: User, note: str = "") -> Task:
 
 @transaction.atomic
 def co_unit_waive(*, task: Task, unit: Unit, by: User, note: str = "") -> CoUnit:
-    """The office excuses a co-unit from reporting before closure."""
-    link = CoUnit.objects.select_for_update().filter(task=task, unit=unit).first()
-    if link is None:
-        raise ValidationError(_("该单位不是本任务的配合单位。"))
-    if Task.objects.filter(pk=task.pk, status=S.CLOSED).exists():
-        raise ValidationError(_("任务已销号。"))
+    """The office excuses a co-unit that has not reported from reporting before
+    closure."""
+    _refuse(refusals.waive_refusal(by, Task.objects.get(pk=task.pk), unit))
+    link = CoUnit.objects.select_for_update().get(task=task, unit=unit)
     if not link.report_waived:
         link.report_waived = True
         link.waived_by = by
@@ -578,7 +532,11 @@ def task_return(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("请填写退回理由。")})
-    task = _claim(task, statuses=[S.IN_PROGRESS, S.CLOSURE_REQUESTED])
+    task = _claim(
+        task,
+        statuses=refusals.RETURNABLE,
+        refusal=lambda fresh: refusals.return_refusal(by, fresh),
+    )
     units = [task.lead_unit]
     if report is not None:
         if report.task_id != task.pk:
@@ -617,7 +575,11 @@ def task_return(
 @transaction.atomic
 def task_close(*, task: Task, by: User, note: str = "") -> Task:
     """The office verifies and closes the task (销号)."""
-    task = _claim(task, statuses=[S.CLOSURE_REQUESTED])
+    task = _claim(
+        task,
+        statuses=[S.CLOSURE_REQUESTED],
+        refusal=lambda fresh: refusals.close_refusal(by, fresh),
+    )
     now = timezone.now()
     task.status = S.CLOSED
     task.closed_at = now
@@ -637,25 +599,6 @@ def task_close(*, task: Task, by: User, note: str = "") -> Task:
 
 
 # --- extensions ------------------------------------------------------------
-
-
-def _extension_refusals() -> dict[str, str]:
-    return {
-        S.CLOSED: _("任务已销号。"),
-        S.CLOSURE_REQUESTED: _(
-            "已申请销号，等待办公室审核；如需延期请待退回后再申请。"
-        ),
-    }
-
-
-def extension_refusal(task: Task) -> str:
-    """Why the lead unit cannot ask for an extension now ("" when it can), for the
-    extension page to say before the form is filled in."""
-    if task.status in _extension_refusals():
-        return _extension_refusals()[task.status]
-    if task.extensions.filter(status=Extension.Status.PENDING).exists():
-        return _("已有一项延期申请待审批。")
-    return ""
 
 
 def extension_latest(due: date) -> date:
@@ -703,19 +646,15 @@ def extension_request(
     *, task: Task, by: User, reason: str, new_due_on: date
 ) -> Extension:
     """The lead unit asks to move the deadline (延期), giving a reason."""
-    unit = _unit_of(by)
-    if unit.pk != task.lead_unit_id:
-        raise ValidationError(_("只有牵头单位可以申请延期。"))
+    unit = by.unit
     task = _claim(
         task,
-        statuses=[s for s in S.values if s not in (S.CLOSED, S.CLOSURE_REQUESTED)],
-        refusals=_extension_refusals(),
+        statuses=refusals.EXTENDABLE,
+        refusal=lambda fresh: refusals.extension_refusal(by, fresh),
     )
     refusal = extension_date_refusal(task.due_on, new_due_on)
     if refusal:
         raise ValidationError({"new_due_on": refusal})
-    if task.extensions.filter(status=Extension.Status.PENDING).exists():
-        raise ValidationError(_("已有一项延期申请待审批。"))
     extension = Extension(
         task=task,
         unit=unit,
@@ -754,15 +693,16 @@ def extension_decide(
 ) -> Extension:
     """The office or a leader approves or rejects; on approval the deadline moves
     and the original deadline and every request stay on record."""
-    if not by.sees_everything:
-        raise ValidationError(_("只有办公室或领导小组领导可以审批延期。"))
+    extension = (
+        Extension.objects.select_for_update(of=("self",))
+        .select_related("task")
+        .get(pk=extension.pk)
+    )
+    _refuse(refusals.extension_decide_refusal(by, extension))
     if not approve and not note.strip():
         # the unit must learn why its deadline stands
         raise ValidationError({"note": _("不予延期时请填写审批意见（理由）。")})
-    extension = Extension.objects.select_for_update().get(pk=extension.pk)
-    if extension.status != Extension.Status.PENDING:
-        raise ValidationError(_("该延期申请已审批。"))
-    task = _claim(extension.task, statuses=[s for s in S.values if s != S.CLOSED])
+    task = _claim(extension.task, statuses=refusals.OPEN)
     extension.status = (
         Extension.Status.APPROVED if approve else Extension.Status.REJECTED
     )

@@ -14,16 +14,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import groupby
 from operator import attrgetter
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from members.models import Unit, User
+from jinwei_ip.lib.changelog import (
+    HISTORY_ORDER,
+    MERGE_WINDOW,
+    Change,
+    ValueNames,
+    history_diffs,
+)
 
 from .models import Extension, ProgressReport, Task, TaskEvent
 
@@ -33,15 +38,6 @@ LABELS = {
     "closed_by": _l("销号人"),
     "decided_by": _l("审批人"),
 }
-MERGE_WINDOW = timedelta(seconds=10)
-HISTORY_ORDER = ("history_date", "history_id")
-
-
-@dataclass
-class Change:
-    label: str
-    old: str
-    new: str
 
 
 @dataclass
@@ -59,87 +55,13 @@ class Entry:
 # (history record, the ModelChanges of its shown fields)
 Delta = tuple[object, list]
 
-UNIT_FIELDS = {"lead_unit", "unit"}
-
-
-def _is_user_field(model: type[models.Model], name: str) -> bool:
-    f = model._meta.get_field(name)
-    return f.is_relation and f.related_model is User
-
-
-def _names(model, known: Iterable, wanted: set) -> dict:
-    """{pk: name} for ``wanted`` pks: from the objects the page has already loaded,
-    and the rest (if any) in one query."""
-    names = {obj.pk: str(obj) for obj in known}
-    missing = wanted - names.keys()
-    if missing:
-        found = model.objects.in_bulk(missing)
-        names.update((pk, str(found.get(pk, pk))) for pk in missing)
-    return names
-
-
-class _Formatter:
-    """Shows a saved value as a person reads it: choice labels, unit and user names.
-
-    One per page. The units and people a change names are nearly always already
-    loaded with the events and history rows (the unit an event was for, who saved
-    a change); any others (e.g. an admin setting 签收人 to someone else) cost one
-    query per kind for the whole page."""
-
-    def __init__(
-        self,
-        deltas: list[tuple[type[models.Model], Delta]],
-        *,
-        units: Iterable[Unit],
-        users: Iterable[User],
-    ):
-        def referenced(wants) -> set:
-            return {
-                value
-                for model, (_record, changes) in deltas
-                for c in changes
-                if wants(model, c.field)
-                for value in (c.old, c.new)
-                if value not in (None, "")
-            }
-
-        self.units = _names(
-            Unit, units, referenced(lambda _model, name: name in UNIT_FIELDS)
-        )
-        self.users = _names(User, users, referenced(_is_user_field))
-
-    def __call__(self, model: type[models.Model], name: str, value) -> str:
-        if value is None or value == "":
-            return "—"
-        f = model._meta.get_field(name)
-        if f.choices:
-            return str(dict(f.flatchoices).get(value, value))
-        if name in UNIT_FIELDS:
-            return self.units.get(value, str(value))
-        if f.is_relation and f.related_model is User:
-            return self.users.get(value, str(value))
-        if isinstance(value, bool):
-            return _("是") if value else _("否")
-        if isinstance(value, datetime):
-            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-        text = str(value)
-        return text if len(text) <= 120 else text[:118] + "…"
-
 
 def _deltas(records: Iterable) -> list[Delta]:
     """The updates among one object's history records (oldest first) that changed
     a field the timeline shows."""
-    out = []
-    previous = None
-    for record in records:
-        if previous is not None and record.history_type == "~":
-            changes = [
-                c for c in record.diff_against(previous).changes if c.field not in SKIP
-            ]
-            if changes:
-                out.append((record, changes))
-        previous = record
-    return out
+    return [
+        (record, changes) for record, changes in history_diffs(records, SKIP) if changes
+    ]
 
 
 def _object_deltas(model: type[models.Model], task: Task, related) -> list[Delta]:
@@ -219,28 +141,17 @@ def build_timeline(task: Task) -> list[Entry]:
     ]
     deltas = [(model, delta) for model, _p, found in sources for delta in found]
     lead_unit = Task._meta.get_field("lead_unit")
-    fmt = _Formatter(
-        deltas,
-        units=[e.unit for e in events if e.unit]
-        + ([task.lead_unit] if lead_unit.is_cached(task) else []),
-        users=[e.actor for e in events]
+    names = ValueNames(
+        [(model, changes) for model, (_record, changes) in deltas],
+        known=[e.unit for e in events if e.unit]
+        + ([task.lead_unit] if lead_unit.is_cached(task) else [])
+        + [e.actor for e in events]
         + [r.history_user for _m, (r, _c) in deltas if r.history_user],
     )
     taken: set[int] = set()
     for model, prefix, found in sources:
         for record, model_changes in found:
-            changes = [
-                Change(
-                    label=prefix
-                    + str(
-                        LABELS.get(c.field)
-                        or model._meta.get_field(c.field).verbose_name
-                    ),
-                    old=fmt(model, c.field, c.old),
-                    new=fmt(model, c.field, c.new),
-                )
-                for c in model_changes
-            ]
+            changes = names.changes(model, model_changes, labels=LABELS, prefix=prefix)
             match = _match(entries, record, taken)
             if match is not None:
                 match.changes += changes

@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jinwei_ip.lib.audit import export_event
+from jinwei_ip.lib.forms import rebind_stale
 from jinwei_ip.lib.ratelimit import limited
 from meetings.models import Decision, Minutes
 from members.access import require_office, require_overseer
 from members.models import LeadingGroup, Unit, User
 
-from . import from_minutes, plans, services
+from . import from_minutes, plans, refusals, services
 from .access import (
     LEAD,
     REPORT,
@@ -35,7 +36,6 @@ from .access import (
     get_task_for,
     get_task_for_approver,
     get_task_for_office,
-    may,
     task_actions,
 )
 from .forms import (
@@ -70,22 +70,12 @@ from .models import (
     WorkdayOverride,
     WorkPlan,
 )
+from .plan_cells import accepted_names
 from .sources import source_year_q
 from .timeline import build_timeline
 
 PER_PAGE = 30
 IMPORT_SESSION_KEY = "tasks_plan_import"
-
-
-def _stale_form(form, request: HttpRequest, version: int, error, **kwargs):
-    """Re-bind the person's own input to the current version, with the message:
-    their text is kept, and a deliberate second submit may overwrite."""
-    data = request.POST.copy()
-    data["version"] = str(version)
-    fresh = form.__class__(data, **kwargs)
-    fresh.is_valid()
-    fresh.add_error(None, error)
-    return fresh
 
 
 def _error_text(error: ValidationError) -> str:
@@ -152,7 +142,7 @@ def filtered_tasks(user: User, params) -> tuple[TaskFilterForm, QuerySet[Task]]:
     elif data.get("status"):
         qs = qs.filter(status=data["status"])
     if data.get("unit"):
-        qs = qs.filter(pk__in=Task.objects.for_unit(data["unit"]).values("pk"))
+        qs = qs.for_unit(data["unit"])
     if data.get("meeting"):
         qs = qs.filter(decision__minutes__meeting=data["meeting"])
     if data.get("year"):
@@ -251,17 +241,39 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     extensions = list(
         task.extensions.select_related("unit", "requested_by", "decided_by")
     )
-    actions = task_actions(request.user, task)
+    user = request.user
+    refusals.preload(task, co_links=co_links, reports=reports, extensions=extensions)
+    actions = task_actions(user, task)
     pending = next(
         (e for e in extensions if e.status == Extension.Status.PENDING), None
     )
-    actions["decide_pending"] = bool(pending and actions["decide_extension"])
-    # Co-units still to report: said beside the closure button instead of after
-    # the lead has typed its closure note and been refused.
+    if pending is not None:
+        pending.task = task
+    actions["decide_pending"] = bool(
+        pending and refusals.extension_decide_refusal(user, pending) is None
+    )
+    for report in reports:
+        report.task = task
+        report.may_edit = refusals.report_edit_refusal(user, report) is None
+    for link in co_links:
+        link.may_waive = refusals.waive_refusal(user, task, link.unit) is None
+    # Why the lead may not ask for closure yet, said beside where the button would
+    # be instead of after the lead has typed its closure note and been refused.
+    waiting_for_closure = (
+        actions["is_lead"]
+        and task.status in refusals.LEAD_WORKABLE
+        and not actions["closure"]
+    )
+    actions["closure_later"] = waiting_for_closure and task.progress < 100
     closure_waiting = (
-        services.closure_missing_co_units(co_links, set(latest_by_unit))
-        if actions["closure"]
+        refusals.closure_missing_co_units(task)
+        if waiting_for_closure and task.progress == 100
         else []
+    )
+    actions["extension_waiting"] = bool(
+        pending
+        and refusals.extension_refusal(user, task)
+        == refusals.extension_pending_message()
     )
     actions["nothing"] = not any(
         actions[name]
@@ -275,7 +287,6 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decide_pending",
         )
     )
-    user = request.user
     return render(
         request,
         "tasks/task_detail.html",
@@ -285,15 +296,6 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "co_links": co_links,
             "lead_reports": lead_reports,
             "co_reports": co_reports,
-            "my_unit_id": user.unit_id if user.is_unit_member else None,
-            "my_co_link": next(
-                (
-                    link
-                    for link in co_links
-                    if user.is_unit_member and link.unit_id == user.unit_id
-                ),
-                None,
-            ),
             "extensions": extensions,
             "closure_waiting": closure_waiting,
             "pending_extension": pending,
@@ -424,8 +426,7 @@ def tasks_create_from_minutes(request: HttpRequest, minutes_pk: int) -> HttpResp
 
 
 def task_create_for_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    require_office(request.user)
-    plan = get_object_or_404(WorkPlan, pk=pk)
+    plan = get_plan_for(request.user, pk, office=True)
     return _assign_page(request, plan=plan, initial={"due": date(plan.year, 12, 31)})
 
 
@@ -456,7 +457,13 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.StaleEdit as error:
             stale = True
             task.refresh_from_db()
-            form = _stale_form(form, request, task.edit_version, error, task=task)
+            form = rebind_stale(
+                form.__class__,
+                request.POST,
+                version=task.edit_version,
+                error=error,
+                task=task,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -495,7 +502,9 @@ def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         except services.StaleEdit as error:
             stale = True
             task.refresh_from_db()
-            form = _stale_form(form, request, task.edit_version, error)
+            form = rebind_stale(
+                form.__class__, request.POST, version=task.edit_version, error=error
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -524,13 +533,9 @@ def _run(request: HttpRequest, task: Task, action, success: str, **kwargs):
 @require_POST
 def task_sign(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk, perm=REPORT)
-    is_lead = may(request.user, LEAD, task)
-    return _run(
-        request,
-        task,
-        services.task_sign,
-        _("已签收任务。") if is_lead else _("已确认收到配合任务。"),
-    )
+    if refusals.is_lead(request.user, task):
+        return _run(request, task, services.task_sign, _("已签收任务。"))
+    return _run(request, task, services.task_acknowledge, _("已确认收到配合任务。"))
 
 
 def _report_start_percent(user: User, task: Task, is_lead: bool) -> int:
@@ -551,8 +556,8 @@ def _report_start_percent(user: User, task: Task, is_lead: bool) -> int:
 
 def task_report(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk, perm=REPORT)
-    is_lead = may(request.user, LEAD, task)
-    refusal = services.report_refusal(task, is_lead=is_lead)
+    is_lead = refusals.is_lead(request.user, task)
+    refusal = refusals.report_refusal(request.user, task)
     if refusal:
         messages.info(request, refusal)
         return redirect(task)
@@ -600,7 +605,7 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for(request.user, pk, edit=True)
-    refusal = services.report_edit_refusal(report.task.status)
+    refusal = refusals.report_edit_refusal(request.user, report)
     if refusal:
         messages.info(request, refusal)
         return redirect(report)
@@ -626,7 +631,9 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.StaleEdit as error:
             stale = True
             report.refresh_from_db()
-            form = _stale_form(form, request, report.edit_version, error)
+            form = rebind_stale(
+                form.__class__, request.POST, version=report.edit_version, error=error
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -657,7 +664,7 @@ def task_closure(request: HttpRequest, pk: int) -> HttpResponse:
 
 def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk, perm=LEAD)
-    refusal = services.extension_refusal(task)
+    refusal = refusals.extension_refusal(request.user, task)
     if refusal:
         messages.info(request, refusal)
         return redirect(task)
@@ -861,21 +868,20 @@ def _natural_key(code: str) -> list[tuple[int, int | str]]:
 @limited("import", methods=("POST",))
 def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload → preview (nothing written; rows kept in the session) → confirm."""
-    require_office(request.user)
-    plan = get_object_or_404(WorkPlan, pk=pk)
+    plan = get_plan_for(request.user, pk, office=True)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     duplicates: list[str] = []
     overdue: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = parse_work_plan(upload.read(), plan.year)
+        result = parse_work_plan(upload.read(), plan.year, upload.name)
         if result.ok:
             duplicates = already_in_plan(plan, result.rows)
             overdue = already_due(result.rows, timezone.localdate())
             request.session[IMPORT_SESSION_KEY] = {
                 "plan": plan.pk,
-                "rows": result.rows,
+                "rows": result.rows_to_keep(),
                 "name": upload.name,
             }
         else:
@@ -889,6 +895,7 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
             "result": result,
             "duplicates": duplicates,
             "overdue": overdue,
+            "accepted": accepted_names(),
         },
     )
 
@@ -912,8 +919,7 @@ def plan_import_template(request: HttpRequest) -> HttpResponse:
 @require_POST
 @limited("import")
 def plan_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    require_office(request.user)
-    plan = get_object_or_404(WorkPlan, pk=pk)
+    plan = get_plan_for(request.user, pk, office=True)
     pending = request.session.get(IMPORT_SESSION_KEY)
     if not pending or pending.get("plan") != plan.pk:
         messages.error(request, _("没有待确认的导入，请重新上传文件。"))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2
 from django.forms.utils import flatatt
 from django.template import TemplateDoesNotExist
@@ -28,6 +31,39 @@ def report_hidden_errors(form: forms.BaseForm) -> None:
         message = hidden_field_message()
         if message not in form.non_field_errors():
             form.add_error(None, message)
+
+
+class StaleEdit(ValidationError):
+    """Someone saved the object after this person opened the form: nothing was
+    written. A service raises it with the message to show and, where the page
+    shows what is now saved, the ``current`` object; the page re-binds the
+    person's input with ``rebind_stale``."""
+
+    def __init__(self, message, *, current=None) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+F = TypeVar("F", bound=forms.BaseForm)
+
+
+def rebind_stale(
+    form_class: type[F],
+    data,
+    *,
+    version: int,
+    error: ValidationError,
+    version_field: str = "version",
+    **kwargs,
+) -> F:
+    """The person's own input bound again, at the version now saved, with the
+    message: their text is kept, and a deliberate second submit overwrites."""
+    data = data.copy()
+    data[version_field] = str(version)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    form.add_error(None, error)
+    return form
 
 
 class PortalForm(forms.Form):

@@ -84,11 +84,14 @@ class ParseTests(PortalTestCase):
 
     def test_wrong_headers(self):
         errors = self.errors_for(
-            xlsx_bytes([GOOD_ROWS[0]], header=["编号", "任务", "牵头", "配合", "时间"])
+            xlsx_bytes(
+                [GOOD_ROWS[0]], header=["编号", "项目名称", "牵头", "配合", "日期"]
+            )
         )
         self.assertEqual(len(errors), 1)
-        self.assertIn("表头不符合模板", errors[0])
-        self.assertIn("缺少列：序号、工作任务、牵头单位、配合单位、完成时限", errors[0])
+        self.assertIn("表头不符合模板（缺少列：工作任务、完成时限）", errors[0])
+        # the accepted names are listed
+        self.assertIn("工作任务：工作任务、任务、重点任务", errors[0])
 
     def test_unknown_unit_names_row_and_column(self):
         errors = self.errors_for(
@@ -117,7 +120,9 @@ class ParseTests(PortalTestCase):
 
     def test_duplicate_rows(self):
         errors = self.errors_for(xlsx_bytes([GOOD_ROWS[0], [9, *GOOD_ROWS[0][1:]]]))
-        self.assertEqual(errors, ["第3行：与第2行重复（同一工作任务、同一牵头单位）。"])
+        self.assertEqual(
+            errors, ["第3行“工作任务”：与第2行重复（同一工作任务、同一牵头单位）。"]
+        )
 
     def test_formula_cell(self):
         errors = self.errors_for(
@@ -135,7 +140,7 @@ class ParseTests(PortalTestCase):
             )
         )
         self.assertEqual(len(errors), 1)
-        self.assertIn("第2行“工作任务”：单元格含公式", errors[0])
+        self.assertIn("第2行“工作任务”：单元格以“=”开头，会被当作公式", errors[0])
 
     def test_zip_bomb(self):
         buffer = BytesIO()
@@ -271,8 +276,11 @@ class ImportPageTests(PortalTestCase):
                 self.assertNotContains(response, "确认导入")
                 self.client.post(self.confirm)
                 self.assertFalse(Task.objects.exists())
+        response = self.upload(b"x", name="plan.xls")
+        self.assertContains(response, "只接受 Excel 工作簿（.xlsx）或 CSV 文件")
+        # a CSV is read, and refused for what it holds
         response = self.upload(b"x", name="plan.csv")
-        self.assertContains(response, "只接受 Excel 工作簿")
+        self.assertContains(response, "前 30 行中找不到表头")
         with self.settings(IMPORT_MAX_BYTES=100):
             response = self.upload(xlsx_bytes(GOOD_ROWS))
         self.assertContains(response, "大小限制")
@@ -283,7 +291,10 @@ class ImportPageTests(PortalTestCase):
 
     def test_only_office(self):
         self.assertEqual(self.get_as(self.leader, self.url).status_code, 403)
-        self.assertEqual(self.get_as(self.liaison_a, self.url).status_code, 403)
+        # a unit may not see work plans at all (as on the plan's page): 404
+        self.assertEqual(self.get_as(self.liaison_a, self.url).status_code, 404)
+        self.assertEqual(self.post_as(self.liaison_a, self.confirm).status_code, 404)
+        self.assertEqual(self.post_as(self.leader, self.confirm).status_code, 403)
         self.assertEqual(self.get_as(self.office, self.url).status_code, 200)
         self.assertEqual(self.get_as(self.office, self.confirm).status_code, 405)
 

@@ -118,7 +118,7 @@ class LifecycleTests(PortalTestCase):
         self.assertEqual(self.refresh().status, Task.Status.SIGNED)
         self.assertEqual(self.task.signed_by, self.liaison_a)
         # co-unit acknowledgment does not change the lead's status
-        services.task_sign(task=self.task, by=self.liaison_b)
+        services.task_acknowledge(task=self.task, by=self.liaison_b)
         self.assertEqual(self.refresh().status, Task.Status.SIGNED)
         self.assertIsNotNone(CoUnit.objects.get(task=self.task).acknowledged_at)
 

@@ -33,7 +33,7 @@ class TaskPageQueryTests(PortalTestCase):
     def setUp(self):
         self.task = make_task(by=self.office, lead=self.unit_a, co=[self.unit_b])
         services.task_sign(task=self.task, by=self.liaison_a)
-        services.task_sign(task=self.task, by=self.liaison_b)
+        services.task_acknowledge(task=self.task, by=self.liaison_b)
         self.report(self.liaison_a, "第一次总体进展：已制定执法方案。", 10)
         self.url = reverse("tasks:detail", args=[self.task.pk])
 
@@ -175,11 +175,11 @@ class TaskPageQueryTests(PortalTestCase):
         self.assertContains(lead, reverse("tasks:closure", args=[self.task.pk]))
         co, _, _ = self.page(self.liaison_b)
         self.assertFalse(co.context["actions"]["is_lead"])
-        self.assertTrue(co.context["actions"]["may_report"])
+        self.assertTrue(co.context["actions"]["report"])
         self.assertNotContains(co, reverse("tasks:closure", args=[self.task.pk]))
         office, _, _ = self.page(self.office)
-        self.assertFalse(office.context["actions"]["may_report"])
-        self.assertTrue(office.context["actions"]["decide_extension"])
+        self.assertFalse(office.context["actions"]["report"])
+        self.assertTrue(office.context["actions"]["decide_pending"])
         self.client.force_login(self.outsider)
         self.assertEqual(self.client.get(self.url).status_code, 404)
 

@@ -185,7 +185,7 @@ class WorkflowGuardTests(PortalTestCase):
         self.assertEqual(self.task.progress, 20)
 
     def test_co_unit_acknowledgement_is_its_own_step(self):
-        services.task_sign(task=self.task, by=self.liaison_b)
+        services.task_acknowledge(task=self.task, by=self.liaison_b)
         kinds = list(self.task.events.values_list("kind", "unit__name"))
         self.assertIn(("acknowledged", self.unit_b.name), kinds)
         page = self.get_as(self.liaison_a, self.task.get_absolute_url())
