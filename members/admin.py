@@ -31,16 +31,6 @@ class UnitAliasInline(admin.TabularInline):
     extra = 1
 
 
-class PersonAdminForm(forms.ModelForm):
-    """Names and titles print in the minutes' attendance lists: the official
-    text rule (no control characters, only what the document font prints)."""
-
-    class Meta:
-        model = Person
-        fields = ["name", "unit", "job_title", "phone"]
-        field_classes = {"name": OfficialTextField, "job_title": OfficialTextField}
-
-
 class UnitAdminForm(forms.ModelForm):
     class Meta:
         model = Unit
@@ -64,9 +54,13 @@ class UnitAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 class PersonAdminForm(forms.ModelForm):
+    """Names and titles print in the minutes' attendance lists: the official
+    text rule (no control characters, only what the document font prints)."""
+
     class Meta:
         model = Person
         fields = ["name", "unit", "job_title", "phone"]
+        field_classes = {"name": OfficialTextField, "job_title": OfficialTextField}
 
     def clean_unit(self) -> Unit | None:
         unit = self.cleaned_data["unit"]
