@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "duties",
     "meetings",
     "tasks",
+    "campaigns",
+    "annual",
     "oversight",
 ]
 if DEBUG or TESTING or BENCH:

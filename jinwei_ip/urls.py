@@ -37,6 +37,8 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("tasks/notifications/", include("notices.urls")),
     path("tasks/", include("tasks.urls")),
+    path("campaigns/", include("campaigns.urls")),
     path("dashboard/", include("oversight.urls")),
+    path("annual/", include("annual.urls")),
     path("admin/", admin.site.urls),
 ]

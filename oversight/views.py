@@ -36,6 +36,7 @@ from tasks.models import Task
 from . import access, bulletins, dashboard, services
 from .bulletin_pdf import bulletin_pdf_response, paragraphs
 from .forms import (
+    BulletinCampaignsForm,
     BulletinDraftForm,
     BulletinEditForm,
     BulletinFilterForm,
@@ -322,8 +323,47 @@ def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "oversight/bulletin_edit.html",
-        {"bulletin": bulletin, "form": form, "stale": stale},
+        {
+            "bulletin": bulletin,
+            "form": form,
+            "stale": stale,
+            "campaigns_form": _campaigns_form(bulletin),
+        },
     )
+
+
+def _campaigns_form(bulletin: Bulletin, data=None) -> BulletinCampaignsForm:
+    cited = [c["id"] for c in (bulletin.figures or {}).get("campaigns", [])]
+    return BulletinCampaignsForm(
+        data,
+        bulletin=bulletin,
+        initial={"campaigns": cited, "version": bulletin.edit_version},
+    )
+
+
+@require_POST
+def bulletin_campaigns(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office chooses which campaigns' figures the draft cites."""
+    bulletin = access.get_bulletin_for_office(request.user, pk)
+    if bulletin.status == Bulletin.Status.ISSUED:
+        return _frozen(request, bulletin)
+    form = _campaigns_form(bulletin, request.POST)
+    if form.is_valid():
+        try:
+            services.bulletin_cite_campaigns(
+                bulletin=bulletin,
+                campaigns=list(form.cleaned_data["campaigns"]),
+                version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, "；".join(str(m) for m in error.messages))
+        else:
+            messages.success(request, _("通报引用的专项行动数据已更新。"))
+            return redirect(bulletin)
+    else:
+        messages.error(request, _("请重新选择要引用的专项行动。"))
+    return redirect("dashboard:bulletin_edit", pk=bulletin.pk)
 
 
 @require_POST

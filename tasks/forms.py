@@ -344,7 +344,7 @@ class ExtensionRequestForm(PortalForm):
     def clean_new_due_on(self) -> date:
         """The date's limits with the other fields' errors, so one submit tells
         everything (services.extension_request checks them again)."""
-        from .services import extension_date_refusal
+        from .extensions import extension_date_refusal
 
         new = self.cleaned_data["new_due_on"]
         refusal = extension_date_refusal(self.task.due_on, new)

@@ -188,3 +188,8 @@ class WidgetRenderer(BaseRenderer):
             return self.jinja2.get_template(template_name)
         except TemplateDoesNotExist:
             return self.django.get_template(template_name)
+
+
+def error_text(error: ValidationError) -> str:
+    """A service's refusal as one message line (its messages joined by "；")."""
+    return "；".join(str(m) for m in error.messages)

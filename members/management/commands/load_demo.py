@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from members import demo as members_demo
 from members.services import founding_load, office_group_sync
 
-OWN_APPS = ("members", "duties", "meetings", "tasks")
+OWN_APPS = ("members", "duties", "meetings", "tasks", "campaigns", "annual")
 
 
 class Command(BaseCommand):
