@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # two-factor verification or enrolment, forced password change, idle timeout
     "security.middleware.SecurityPolicyMiddleware",
+    # 405 and 400 with the portal's own page, like 403 and 404
+    "jinwei_ip.lib.errors.ErrorPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
+
+from jinwei_ip.lib.dates import add_days
 
 from .models import Meeting
 
@@ -45,6 +47,25 @@ def extra_events(user) -> list[FeedEvent]:
     return [event for source in calendar_events for event in source(user)]
 
 
+def _local(moment: datetime) -> datetime:
+    """In Shanghai time; in UTC when that would pass the calendar's end (a
+    meeting stored at 9999-12-31 must not take everyone's feed down)."""
+    try:
+        return moment.astimezone(SHANGHAI)
+    except OverflowError:
+        return moment.astimezone(UTC)
+
+
+def _event_times(m: Meeting) -> tuple[datetime, datetime]:
+    ends = m.ends_at
+    if ends is None:
+        try:
+            ends = m.starts_at + DEFAULT_LENGTH
+        except OverflowError:
+            ends = m.starts_at
+    return _local(m.starts_at), _local(ends)
+
+
 def meetings_calendar(
     meetings: Iterable[Meeting], extra: Iterable[FeedEvent] = ()
 ) -> bytes:
@@ -57,8 +78,7 @@ def meetings_calendar(
     cal.add("x-wr-calname", "领导小组会议")
     cal.add("x-wr-timezone", "Asia/Shanghai")
     for m in meetings:
-        starts = m.starts_at.astimezone(SHANGHAI)
-        ends = (m.ends_at or m.starts_at + DEFAULT_LENGTH).astimezone(SHANGHAI)
+        starts, ends = _event_times(m)
         event = Event()
         event.add("uid", f"meeting-{m.pk}@{host}")
         event.add("dtstamp", timezone.now())
@@ -94,12 +114,12 @@ def _extra_event(item: FeedEvent, host: str, site: str) -> Event:
     event.add("uid", f"{item.uid}@{host}")
     event.add("dtstamp", timezone.now())
     if isinstance(item.start, datetime):
-        event.add("dtstart", item.start.astimezone(SHANGHAI))
-        event.add("dtend", item.end.astimezone(SHANGHAI))
+        event.add("dtstart", _local(item.start))
+        event.add("dtend", _local(item.end))
     else:
         # all-day events: DTEND is the day after the last day
         event.add("dtstart", item.start)
-        event.add("dtend", item.end + timedelta(days=1))
+        event.add("dtend", add_days(item.end, 1))
     event.add("summary", item.summary)
     url = site + item.url if item.url.startswith("/") else item.url
     event.add("url", url)

@@ -167,10 +167,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     rank = {s: i for i, s in enumerate(Attendance.Status.values)}
     attendance = sorted(
-        meeting.attendance.select_related("person", "unit", "substitute").order_by(
-            "unit__order", "id"
-        ),
-        key=lambda a: rank[a.status],
+        meeting.attendance_in_protocol_order(), key=lambda a: rank[a.status]
     )
     minutes_versions = list(
         Minutes.objects.visible_to(user)

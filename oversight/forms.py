@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from campaigns.models import Campaign
 from jinwei_ip.lib.forms import PlainSelect, PortalForm, set_plain_choices
+from jinwei_ip.lib.text import OfficialTextField
 from meetings.models import Meeting
 from members.models import Unit
 
@@ -139,8 +140,8 @@ class BulletinDraftForm(PortalForm):
 
 
 class BulletinEditForm(PortalForm):
-    title = forms.CharField(label=_l("标题"), max_length=200)
-    narrative = forms.CharField(
+    title = OfficialTextField(label=_l("标题"), max_length=200)
+    narrative = OfficialTextField(
         label=_l("正文"),
         widget=forms.Textarea(attrs={"rows": 22}),
         help_text=_l("段落之间空一行。以“一、”“（一）”开头的段落在 PDF 中排为标题。"),

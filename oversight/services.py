@@ -23,6 +23,7 @@ from campaigns.figures import citation
 from campaigns.models import Campaign
 from jinwei_ip.lib.forms import StaleEdit
 from jinwei_ip.lib.numbering import assign_document_number
+from jinwei_ip.lib.text import check_official_texts
 from members.models import Unit, User
 from notices.services import notify, unit_people
 
@@ -109,6 +110,9 @@ def bulletin_edit(
         raise ValidationError({"title": _("请填写标题。")})
     if not narrative:
         raise ValidationError({"narrative": _("请填写正文。")})
+    check_official_texts(
+        {"title": (_("标题"), title), "narrative": (_("正文"), narrative)}
+    )
     bulletin = _claim(bulletin, version=version)
     bulletin.title = title
     bulletin.narrative = narrative

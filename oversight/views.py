@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jinwei_ip.lib.forms import rebind_stale
+from jinwei_ip.lib.forms import hidden_field_message, rebind_stale
 from jinwei_ip.lib.ratelimit import limited
 from meetings.models import Meeting
 from members.access import sees_everything
@@ -368,11 +368,15 @@ def bulletin_campaigns(request: HttpRequest, pk: int) -> HttpResponse:
 def bulletin_issue(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = access.get_bulletin_for_office(request.user, pk)
     version = request.POST.get("version")
+    if version is not None and not (version.isascii() and version.isdigit()):
+        # a tampered hidden field: not a reason to issue without the check
+        messages.error(request, hidden_field_message())
+        return redirect(bulletin)
     try:
         bulletin = services.bulletin_issue(
             bulletin=bulletin,
             by=request.user,
-            version=int(version) if version and version.isdigit() else None,
+            version=int(version) if version else None,
         )
     except services.Frozen:
         return _frozen(request, bulletin)

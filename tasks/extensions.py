@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jinwei_ip.lib.dates import date_refusal
 from members.models import User
 from notices.services import notices_settled, notify, office_people
 
@@ -27,6 +28,9 @@ def extension_latest(due: date) -> date:
     day a year later (28 February for 29 February). A task that needs longer is no
     longer the decided matter it was and is re-assigned instead; the cap also stops
     a mistyped year (2099 for 2029) from being approved unread."""
+    if due.year >= date.max.year:
+        # a date already at the calendar's end (stored before the range existed)
+        return date.max
     try:
         return due.replace(year=due.year + 1)
     except ValueError:
@@ -37,6 +41,9 @@ def extension_date_refusal(due_on: date, new_due_on: date) -> str | None:
     """Why a task due on ``due_on`` cannot be moved to ``new_due_on`` (None when it
     can): the one statement of the date's limits, which the request form shows
     beside the other fields' errors and ``extension_request`` enforces."""
+    out_of_range = date_refusal(new_due_on, label=_("申请延至的日期"))
+    if out_of_range:
+        return out_of_range
     if new_due_on <= due_on:
         return _("申请延至的日期必须晚于现行时限 %(d)s。") % {"d": due_on}
     today = timezone.localdate()

@@ -25,7 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duties.models import DutyClause
+from jinwei_ip.lib.dates import check_date
 from jinwei_ip.lib.forms import StaleEdit
+from jinwei_ip.lib.text import check_official_texts
 from meetings.models import Decision, Minutes
 from members.models import Unit, User
 from notices.services import (
@@ -195,6 +197,13 @@ def task_assign(
         base = decision.code
     else:
         base = _next_plan_code(plan)
+    check_date(due, field="due", label=_("完成时限"))
+    check_official_texts(
+        {
+            "title": (_("任务名称"), title),
+            "description": (_("任务内容"), description),
+        }
+    )
     co = _check_units(lead, co_units)
     duties = _check_duties(duties, [lead, *co])
     now = timezone.now()
@@ -238,6 +247,7 @@ def task_reassign(
     Grants are rewritten, so a unit taken off the task stops seeing it. A deadline
     corrected before any extension was approved also corrects the original one.
     """
+    check_date(due, field="due", label=_("完成时限"))
     task = _claim(
         task,
         statuses=refusals.OPEN,

@@ -59,6 +59,20 @@ from .timeline import build_timeline
 PER_PAGE = 30
 
 
+def _form_refusal(form) -> str:
+    """A refused one-field form (a note, a reason) as one message naming the
+    field: "说明：确保该值不超过 2000 个字符（它有 2001 个）。" The action is not
+    taken, so nothing the person typed is dropped on the way."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = field.label if field is not None and not field.widget.is_hidden else ""
+        for error in errors:
+            named = label and str(label) not in str(error)
+            parts.append(f"{label}：{error}" if named else str(error))
+    return "；".join(dict.fromkeys(parts))
+
+
 # --- the task page ---------------------------------------------------------
 
 
@@ -490,13 +504,15 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def task_closure(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk, perm=LEAD)
     form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, _form_refusal(form))
+        return redirect(task)
     return _run(
         request,
         task,
         services.closure_request,
         _("已申请销号，等待办公室审核。"),
-        note=note,
+        note=form.cleaned_data["note"],
     )
 
 
@@ -539,7 +555,7 @@ def task_return(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_office(request.user, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请填写退回理由。"))
+        messages.error(request, _form_refusal(form))
         return redirect(task)
     report = None
     if form.cleaned_data["report"]:
@@ -560,8 +576,16 @@ def task_return(request: HttpRequest, pk: int) -> HttpResponse:
 def task_close(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_office(request.user, pk)
     form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    return _run(request, task, services.task_close, _("任务已销号。"), note=note)
+    if not form.is_valid():
+        messages.error(request, _form_refusal(form))
+        return redirect(task)
+    return _run(
+        request,
+        task,
+        services.task_close,
+        _("任务已销号。"),
+        note=form.cleaned_data["note"],
+    )
 
 
 @require_POST
@@ -569,7 +593,10 @@ def task_waive(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_office(request.user, pk)
     form = WaiveForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        if "unit" in form.errors:
+            raise Http404  # not a unit of this task's choices: nothing to waive
+        messages.error(request, _form_refusal(form))
+        return redirect(task)
     try:
         services.co_unit_waive(
             task=task,
@@ -594,7 +621,7 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_approver(request.user, extension.task_id)
     form = ExtensionDecideForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请选择审批结果。"))
+        messages.error(request, _form_refusal(form))
         return redirect(task)
     try:
         extensions.extension_decide(
