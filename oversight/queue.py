@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from annual.models import Submission
 from meetings.models import Minutes
 from members.models import User
 from tasks.models import Extension, Task
@@ -100,9 +101,28 @@ def _tasks(user: User) -> list[Item]:
     return items
 
 
+def _annual(user: User) -> list[Item]:
+    """The office reads each unit's annual submission before the round's pack is
+    issued (and may return it); once the pack is issued they are read."""
+    if not user.is_office:
+        return []
+    return [
+        Item(
+            _("阅看年度报送"),
+            f"{s.round.title} · {s.unit.name}",
+            s.get_absolute_url(),
+            s.submitted_at,
+            s.unit.name,
+        )
+        for s in Submission.objects.filter(status=Submission.Status.SUBMITTED)
+        .exclude(round__pack__issued_at__isnull=False)
+        .select_related("round", "unit")
+    ]
+
+
 def queue_for(user: User) -> list[Item]:
     """Everything waiting for ``user``, oldest first (undated last)."""
-    items = _minutes(user) + _tasks(user)
+    items = _minutes(user) + _tasks(user) + _annual(user)
     return sorted(
         items, key=lambda i: (i.since is None, i.since or datetime.min, i.title)
     )

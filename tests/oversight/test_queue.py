@@ -85,3 +85,16 @@ class QueueTests(PortalTestCase):
         services.task_close(task=Task.objects.get(pk=self.closing.pk), by=self.office)
         summary = self.get_as(self.office, SUMMARY)
         self.assertNotContains(summary, "审核销号")
+
+
+class AnnualQueueTests(PortalTestCase):
+    def test_submitted_annual_reports_wait_for_the_office(self):
+        from tests.annual import factories as af
+
+        round_ = af.open_round(self.office)
+        af.submit(af.sub(round_, self.unit_a), self.liaison_a)
+        page = self.get_as(self.office, URL).content.decode()
+        self.assertIn("阅看年度报送", page)
+        self.assertIn(self.unit_a.name, page)
+        self.assertNotIn(self.unit_b.name + "</td>", page)  # still drafting
+        self.assertNotContains(self.get_as(self.leader, URL), "阅看年度报送")
