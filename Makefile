@@ -56,9 +56,9 @@ run: system-deps $(VENV)/.base
 	DEBUG=1 $(MANAGE) migrate --no-input -v0
 	DEBUG=1 $(MANAGE) load_demo
 	@echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop); the job worker (mail, digests, large exports) runs beside it"
-	DEBUG=1 $(MANAGE) run_huey --quiet & worker=$$!; \
+	DEBUG=1 SECURITY_DEMO_EXEMPT=1 $(MANAGE) run_huey --quiet & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	  DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+	  DEBUG=1 SECURITY_DEMO_EXEMPT=1 $(MANAGE) runserver 127.0.0.1:8000
 
 test: system-deps $(VENV)/.test
 	@mkdir -p var

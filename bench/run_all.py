@@ -32,6 +32,7 @@ ORDER = [
     "seed_postgresql",
     "seed_sqlite",
     "pages",
+    "campaigns",
     "scoped_queryset",
     "pdf",
     "load",
@@ -39,6 +40,7 @@ ORDER = [
 ]
 SCRIPTS = {
     "pages": "pages.py",
+    "campaigns": "campaigns.py",
     "scoped_queryset": "scoped_queryset.py",
     "pdf": "pdf.py",
     "import_plan": "import_plan.py",
@@ -48,7 +50,7 @@ SCRIPTS = {
 # default resource's run takes minutes, which churns PostgreSQL's buffer cache; the
 # load test after it measured 2x slower pages (p95 680 against 340 ms) until the
 # cache was warm again.
-DEFAULT = ["pages", "scoped_queryset", "pdf", "load", "import_plan"]
+DEFAULT = ["pages", "campaigns", "scoped_queryset", "pdf", "load", "import_plan"]
 
 
 def collect() -> Path:

@@ -10,7 +10,9 @@ from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jinwei_ip.lib.forms import PortalForm, style_widgets
+from jinwei_ip.lib.dates import PortalDateTimeField
+from jinwei_ip.lib.forms import CheckedFormSet, PortalForm, style_widgets
+from jinwei_ip.lib.text import OfficialTextField
 from members.models import Person, Unit
 
 from .models import Attendance, Meeting, Topic
@@ -75,31 +77,31 @@ class MeetingForm(PortalForm):
     kind = forms.ChoiceField(
         label=_("会议类型"), choices=Meeting.Kind.choices, initial=Meeting.Kind.SPECIAL
     )
-    title = forms.CharField(label=_("会议名称"), max_length=200)
-    subject = forms.CharField(
+    title = OfficialTextField(label=_("会议名称"), max_length=200)
+    subject = OfficialTextField(
         label=_("会议主题"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    starts_at = forms.DateTimeField(
+    starts_at = PortalDateTimeField(
         label=_("开始时间"),
         widget=DateTimeLocalInput(),
         input_formats=[DATETIME_FORMAT],
     )
-    ends_at = forms.DateTimeField(
+    ends_at = PortalDateTimeField(
         label=_("结束时间"),
         required=False,
         widget=DateTimeLocalInput(),
         input_formats=[DATETIME_FORMAT],
     )
-    place = forms.CharField(label=_("会议地点"), max_length=200)
+    place = OfficialTextField(label=_("会议地点"), max_length=200)
     convener = forms.ChoiceField(
         label=_("召集方式"),
         choices=Meeting.Convener.choices,
         widget=forms.RadioSelect,
         initial=Meeting.Convener.LEADER,
     )
-    delegation_note = forms.CharField(
+    delegation_note = OfficialTextField(
         label=_("委托说明"),
         required=False,
         max_length=300,
@@ -116,7 +118,7 @@ class MeetingForm(PortalForm):
             "全体会议自动涉及全部成员单位；其他会议请勾选。纪要印发后，这些单位可以阅读纪要。"
         ),
     )
-    partial_reason = forms.CharField(
+    partial_reason = OfficialTextField(
         label=_("召开部分成员单位会议的理由"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -201,8 +203,8 @@ class TopicForm(PortalForm):
     unit = forms.ModelChoiceField(
         label=_("提出单位"), queryset=member_units(), required=False
     )
-    title = forms.CharField(label=_("议题"), max_length=200)
-    description = forms.CharField(
+    title = OfficialTextField(label=_("议题"), max_length=200)
+    description = OfficialTextField(
         label=_("需协调的事项"),
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("写明需要哪些部门协同解决什么问题、目前的进展和建议。"),
@@ -234,7 +236,7 @@ class AgendaAddForm(PortalForm):
     topic = forms.ModelChoiceField(
         label=_("待安排的议题"), queryset=Topic.objects.none()
     )
-    presenter = forms.CharField(
+    presenter = OfficialTextField(
         label=_("汇报人"),
         max_length=60,
         required=False,
@@ -252,7 +254,9 @@ class AgendaAddForm(PortalForm):
 
 
 class ReasonForm(PortalForm):
-    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = OfficialTextField(
+        label=_("理由"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, label: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -306,7 +310,7 @@ def _row_field_error(row: str, label: str, error: str) -> str:
 
 
 class AttendanceRowForm(forms.Form):
-    title_at_meeting = forms.CharField(
+    title_at_meeting = OfficialTextField(
         label=_("会时职务"), max_length=100, required=False
     )
     status = forms.ChoiceField(
@@ -314,7 +318,7 @@ class AttendanceRowForm(forms.Form):
         choices=[("", "—"), *Attendance.Status.choices],
         error_messages={"required": STATUS_REQUIRED},
     )
-    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+    note = OfficialTextField(label=_("备注"), max_length=200, required=False)
 
     def __init__(self, *args, choices=None, by_pk=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -368,8 +372,14 @@ class AttendanceRowForm(forms.Form):
         )
 
 
-class BaseAttendanceFormSet(forms.BaseFormSet):
+class BaseAttendanceFormSet(CheckedFormSet):
     """Errors name the row: "第3行（蒋平）：…", and nothing is saved unless all rows are right."""
+
+    default_error_messages = {
+        "too_many_forms": _(
+            "出席名单一次最多提交 %(num)d 行（每人一行），请刷新页面后重新填写。"
+        ),
+    }
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
@@ -439,14 +449,27 @@ class BaseAttendanceFormSet(forms.BaseFormSet):
         return [form.row() for _i, form in self._kept()]
 
 
-AttendanceFormSet = formset_factory(
-    AttendanceRowForm, formset=BaseAttendanceFormSet, extra=3, can_delete=True
-)
+# Blank rows a page may send beyond one row per person (the 3 extra rows and a
+# few the person added and left empty).
+ATTENDANCE_BLANK_ROWS = 20
 
 
 def attendance_formset(meeting: Meeting, data=None) -> BaseAttendanceFormSet:
     choices, by_pk = person_choices()
-    formset = AttendanceFormSet(
+    # The real maximum: one row per person who can be chosen. Django builds
+    # min(TOTAL_FORMS, absolute_max) forms before it checks anything, so a
+    # posted TOTAL_FORMS=100000 built 2,000 rows of choices (3.4 s of a worker)
+    # only to refuse them; with absolute_max at the real maximum it builds at
+    # most that many and refuses the rest with a message.
+    limit = len(by_pk) + ATTENDANCE_BLANK_ROWS
+    formset = formset_factory(
+        AttendanceRowForm,
+        formset=BaseAttendanceFormSet,
+        extra=3,
+        can_delete=True,
+        max_num=limit,
+        absolute_max=limit,
+    )(
         data,
         initial=attendance_initial(meeting),
         prefix="att",
@@ -458,7 +481,7 @@ def attendance_formset(meeting: Meeting, data=None) -> BaseAttendanceFormSet:
 def attendance_initial(meeting: Meeting) -> list[dict]:
     """The recorded attendance, or, before anything is recorded, the roster: the
     group's current position holders for the units the meeting concerns."""
-    records = list(meeting.attendance.select_related("person", "substitute"))
+    records = meeting.attendance_in_protocol_order()
     if records:
         return [
             {
@@ -488,8 +511,8 @@ LEAD_IN = re.compile(r"(?:会议)?(?:研究)?议定了?(?:(?:以下|如下)事�
 
 
 class MinutesForm(PortalForm):
-    title = forms.CharField(label=_("纪要标题"), max_length=200)
-    narrative = forms.CharField(
+    title = OfficialTextField(label=_("纪要标题"), max_length=200)
+    narrative = OfficialTextField(
         label=_("纪要正文"),
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_(
@@ -516,7 +539,7 @@ class MinutesForm(PortalForm):
 
 class DecisionForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    text = forms.CharField(
+    text = OfficialTextField(
         label=_("议定事项"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     units_text = forms.CharField(
@@ -555,7 +578,24 @@ def _split_units(text: str) -> list[str]:
     return [p.strip() for p in text.split("、")]
 
 
-class BaseDecisionFormSet(forms.BaseFormSet):
+# 议定事项 are numbered 一 to 九十九 in the minutes (pdf.chinese_numeral).
+MAX_DECISIONS = 99
+
+
+class BaseDecisionFormSet(CheckedFormSet):
+    default_error_messages = {
+        "too_many_forms": _("一份纪要最多 %(num)d 项议定事项，请刷新页面后重新填写。"),
+    }
+
+    def _construct_form(self, i, **kwargs):
+        """Every row shows its 序号: the blank rows of a new draft read 1, 2, 3
+        (they had none, while rows added on the page got 4, 5, …, and the rows
+        without a number were stored last)."""
+        form = super()._construct_form(i, **kwargs)
+        if i >= self.initial_form_count():
+            form.fields["ORDER"].initial = i + 1
+        return form
+
     def add_fields(self, form, index) -> None:
         # Here rather than after building the formset, so the empty form the
         # page clones for "添加一项议定事项" gets the same small 序号 box.
@@ -590,7 +630,9 @@ class BaseDecisionFormSet(forms.BaseFormSet):
             raise ValidationError(messages)
 
     def decisions(self) -> list[DecisionInput]:
-        """Kept matters in the order the person gave (序号), blank rows dropped."""
+        """Kept matters in the order the person gave (序号), blank rows dropped.
+        A row whose 序号 was cleared keeps its place on the page (its row
+        number), not the end of the list; equal numbers keep the page's order."""
         items = []
         for i, form in enumerate(self.forms):
             if self._should_delete_form(form):
@@ -602,7 +644,7 @@ class BaseDecisionFormSet(forms.BaseFormSet):
             order = d.get("ORDER")
             items.append(
                 (
-                    order if order is not None else 10_000 + i,
+                    order if order is not None else i + 1,
                     i,
                     DecisionInput(
                         text=text,
@@ -636,5 +678,7 @@ def decision_formset(minutes=None, data=None) -> BaseDecisionFormSet:
         extra=extra,
         can_order=True,
         can_delete=True,
+        max_num=MAX_DECISIONS,
+        absolute_max=MAX_DECISIONS,
     )(data, initial=initial, prefix="dec")
     return formset

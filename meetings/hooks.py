@@ -30,3 +30,7 @@ correction_followers: Hook[Callable[..., Iterable]] = Hook(
 minutes_sections: Hook[Callable[[Minutes], list[dict]]] = Hook(
     "meetings.minutes_sections"
 )
+
+# (person) → more events for their calendar feed (campaigns: their dates and
+# reporting deadlines), as ``meetings.ics.FeedEvent``.
+calendar_events: Hook[Callable[[User], Iterable]] = Hook("meetings.calendar_events")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -247,6 +247,40 @@ class Meeting(models.Model):
 
     def latest_minutes(self) -> Minutes | None:
         return self.minutes.order_by("-version").first()
+
+    def attendance_in_protocol_order(self) -> list[Attendance]:
+        """The attendance records in the order an official list names people:
+        the 组长, the 副组长 (as they held the posts on the meeting's day), then
+        the member units in the order of the founding document (each unit's
+        成员 first), then everyone else (guests, people of no member unit).
+        Statuses are not separated here; lists group by status themselves."""
+        from members.models import Membership, Position
+
+        day = timezone.localtime(self.starts_at).date()
+        # The person's highest post in the group on the day, read with the
+        # records in one query.
+        post = (
+            Membership.objects.current(day)
+            .filter(position__group_id=self.group_id, person_id=OuterRef("person_id"))
+            .order_by("position__order")
+            .values("position__kind")[:1]
+        )
+        rank = {Position.Kind.LEADER: 0, Position.Kind.DEPUTY: 1}
+
+        def key(a: Attendance) -> tuple:
+            if a.post_kind in rank:
+                return (rank[a.post_kind], 0, 0, a.pk)
+            if a.unit_id and a.unit.is_member:
+                is_member_post = a.post_kind == Position.Kind.MEMBER
+                return (2, a.unit.order, 0 if is_member_post else 1, a.pk)
+            return (3, 0, 0, a.pk)
+
+        return sorted(
+            self.attendance.select_related("person", "unit", "substitute").annotate(
+                post_kind=Subquery(post)
+            ),
+            key=key,
+        )
 
 
 class MeetingUserObjectPermission(UserObjectPermissionBase):

@@ -49,9 +49,7 @@ LIST_ORDER = (
 
 def _live_name_lists(meeting: Meeting) -> list[dict]:
     groups: dict[str, list[str]] = {s: [] for s in Attendance.Status.values}
-    for a in meeting.attendance.select_related("person", "unit", "substitute").order_by(
-        "unit__order", "id"
-    ):
+    for a in meeting.attendance_in_protocol_order():
         groups[a.status].append(_person_label(a))
     return [
         {"status": status, "names": "、".join(groups[status])}

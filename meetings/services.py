@@ -20,8 +20,10 @@ from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from jinwei_ip.lib.dates import date_refusal
 from jinwei_ip.lib.forms import StaleEdit
 from jinwei_ip.lib.numbering import assign_document_number
+from jinwei_ip.lib.text import check_official_texts, official_text_problem
 from members.grants import set_unit_grants
 from members.models import LeadingGroup, Person, Unit, User
 from notices.services import notices_settled, notify, office_people, unit_people
@@ -96,6 +98,13 @@ def meeting_data_from(values: Mapping) -> MeetingData:
 
 
 def _validate_meeting(data: MeetingData) -> None:
+    check_official_texts(
+        {
+            "title": (_("会议名称"), data.title),
+            "subject": (_("会议主题"), data.subject),
+            "place": (_("会议地点"), data.place),
+        }
+    )
     errors: dict[str, str] = {}
     if data.convener == Meeting.Convener.DEPUTY and not data.delegation_note.strip():
         errors["delegation_note"] = _("由副组长召集时，须写明组长的委托。")
@@ -106,6 +115,11 @@ def _validate_meeting(data: MeetingData) -> None:
             errors["partial_reason"] = _("部分成员单位会议须写明召开理由。")
     if data.ends_at and data.ends_at <= data.starts_at:
         errors["ends_at"] = _("结束时间须晚于开始时间。")
+    for name, label in (("starts_at", _("开始时间")), ("ends_at", _("结束时间"))):
+        value = getattr(data, name)
+        refusal = date_refusal(value, label=label) if value else None
+        if refusal:
+            errors[name] = refusal
     if errors:
         raise ValidationError(errors)
 
@@ -509,6 +523,15 @@ class DecisionInput:
 
 
 def _validate_minutes(title: str, narrative: str, decisions: Sequence[DecisionInput]):
+    texts = {
+        "title": (_("纪要标题"), title),
+        "narrative": (_("纪要正文"), narrative),
+    }
+    for n, d in enumerate(decisions, start=1):
+        if official_text_problem(d.text):
+            texts["decisions"] = (_("议定事项第%(n)d项") % {"n": n}, d.text)
+            break
+    check_official_texts(texts)
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors["title"] = [_("请填写纪要标题。")]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jinwei_ip.lib.audit import export_event
-from jinwei_ip.lib.forms import rebind_stale
+from jinwei_ip.lib.forms import error_text, rebind_stale
 from jinwei_ip.lib.pdf import CJKFontsMissing, fonts_missing_response
 from jinwei_ip.lib.ratelimit import limited
 from members.access import require_office
@@ -44,15 +44,11 @@ from .forms import (
     decision_formset,
 )
 from .hooks import decision_details
-from .ics import meetings_calendar
+from .ics import extra_events, meetings_calendar
 from .models import Attendance, Meeting, Minutes, Topic
 from .pdf import minutes_filename, minutes_pdf, name_lists, shown_facts
 
 PER_PAGE = 20
-
-
-def _error_text(error: ValidationError) -> str:
-    return "；".join(str(m) for m in error.messages)
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -171,10 +167,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     rank = {s: i for i, s in enumerate(Attendance.Status.values)}
     attendance = sorted(
-        meeting.attendance.select_related("person", "unit", "substitute").order_by(
-            "unit__order", "id"
-        ),
-        key=lambda a: rank[a.status],
+        meeting.attendance_in_protocol_order(), key=lambda a: rank[a.status]
     )
     minutes_versions = list(
         Minutes.objects.visible_to(user)
@@ -208,7 +201,7 @@ def meeting_mark_held(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.meeting_mark_held(meeting=meeting, by=request.user)
     except ValidationError as e:
-        messages.error(request, _error_text(e))
+        messages.error(request, error_text(e))
     else:
         messages.success(request, _("会议已标记为已召开，可以记录出席情况、起草纪要。"))
     return redirect(meeting)
@@ -220,7 +213,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.meeting_cancel(meeting=meeting, by=request.user)
     except ValidationError as e:
-        messages.error(request, _error_text(e))
+        messages.error(request, error_text(e))
     else:
         messages.success(request, _("会议已取消，议程中的议题已退回待安排。"))
     return redirect(meeting)
@@ -238,7 +231,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
                 meeting=meeting, rows=formset.rows(), by=request.user
             )
         except ValidationError as e:
-            messages.error(request, _error_text(e))
+            messages.error(request, error_text(e))
         else:
             messages.success(request, _("出席情况已保存。"))
             return redirect(meeting)
@@ -256,7 +249,8 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
     have no session: they subscribe to ``views_calendar.calendar_feed``."""
     meetings = list(Meeting.objects.visible_to(request.user).order_by("starts_at"))
     response = HttpResponse(
-        meetings_calendar(meetings), content_type="text/calendar; charset=utf-8"
+        meetings_calendar(meetings, extra_events(request.user)),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = 'inline; filename="meetings.ics"'
     response["Cache-Control"] = "private"
@@ -280,7 +274,7 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as e:
-            messages.error(request, _error_text(e))
+            messages.error(request, error_text(e))
         else:
             messages.success(request, _("议题已列入议程。"))
     else:
@@ -301,7 +295,7 @@ def topic_move(request: HttpRequest, pk: int) -> HttpResponse:
             topic=topic, up=request.POST.get("direction") == "up", by=request.user
         )
     except ValidationError as e:
-        messages.error(request, _error_text(e))
+        messages.error(request, error_text(e))
     return redirect(
         topic.meeting.get_absolute_url() + "#agenda" if topic.meeting_id else topic
     )
@@ -314,7 +308,7 @@ def topic_unschedule(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.topic_unschedule(topic=topic, by=request.user)
     except ValidationError as e:
-        messages.error(request, _error_text(e))
+        messages.error(request, error_text(e))
     else:
         messages.success(request, _("议题已移出议程，回到待安排列表。"))
     return redirect(meeting.get_absolute_url() + "#agenda" if meeting else topic)
@@ -330,7 +324,7 @@ def topic_decline(request: HttpRequest, pk: int) -> HttpResponse:
                 topic=topic, reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as e:
-            messages.error(request, _error_text(e))
+            messages.error(request, error_text(e))
         else:
             messages.success(request, _("议题已标记为暂不列入。"))
     else:
@@ -582,7 +576,7 @@ def _minutes_action(request, pk: int, action, success: str, **access) -> HttpRes
     try:
         result = action(minutes=minutes, by=request.user)
     except ValidationError as e:
-        messages.error(request, _error_text(e))
+        messages.error(request, error_text(e))
         return redirect(minutes)
     messages.success(request, success)
     return redirect(result)
@@ -618,7 +612,7 @@ def minutes_return(request: HttpRequest, pk: int) -> HttpResponse:
             minutes=minutes, by=request.user, reason=form.cleaned_data["reason"]
         )
     except ValidationError as e:
-        messages.error(request, _error_text(e))
+        messages.error(request, error_text(e))
     else:
         messages.success(request, _("纪要已退回办公室修改。"))
     return redirect(minutes)
@@ -630,7 +624,7 @@ def minutes_issue(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         minutes = services.minutes_issue(minutes=minutes, by=request.user)
     except ValidationError as e:
-        messages.error(request, _error_text(e))
+        messages.error(request, error_text(e))
     else:
         messages.success(
             request,

@@ -24,7 +24,7 @@ from jinwei_ip.lib.audit import export_event, log_event
 from jinwei_ip.lib.ratelimit import RATES, ratelimit
 from members.models import CalendarFeedKey
 
-from .ics import meetings_calendar
+from .ics import extra_events, meetings_calendar
 from .models import Meeting
 
 # Calendar clients poll on their own schedule (Outlook about every 30 min to 3 h,
@@ -90,7 +90,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     meetings = list(Meeting.objects.visible_to(user).order_by("starts_at"))
     response = HttpResponse(
-        meetings_calendar(meetings), content_type="text/calendar; charset=utf-8"
+        meetings_calendar(meetings, extra_events(user)),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = 'inline; filename="meetings.ics"'
     response["Cache-Control"] = f"private, max-age={FEED_MAX_AGE}"

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from jinwei_ip.lib.text import OfficialTextField
+
 from .grants import grant_unit_access, unit_group
 from .models import (
     LeadingGroup,
@@ -29,8 +31,16 @@ class UnitAliasInline(admin.TabularInline):
     extra = 1
 
 
+class UnitAdminForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "code", "full_name", "is_member", "order", "duty_summary"]
+        field_classes = {"name": OfficialTextField, "full_name": OfficialTextField}
+
+
 @admin.register(Unit)
 class UnitAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    form = UnitAdminForm
     resource_classes = [UnitResource]
     list_display = ["name", "code", "is_member", "order"]
     list_editable = ["order"]
@@ -44,9 +54,13 @@ class UnitAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 class PersonAdminForm(forms.ModelForm):
+    """Names and titles print in the minutes' attendance lists: the official
+    text rule (no control characters, only what the document font prints)."""
+
     class Meta:
         model = Person
         fields = ["name", "unit", "job_title", "phone"]
+        field_classes = {"name": OfficialTextField, "job_title": OfficialTextField}
 
     def clean_unit(self) -> Unit | None:
         unit = self.cleaned_data["unit"]

@@ -148,3 +148,43 @@ def unit_group(unit: Unit) -> Group:
 def grant_unit_access(unit: Unit) -> None:
     """A unit's own accounts see its internal pages (people, contacts, scorecard)."""
     set_unit_grants(unit, {unit: ["members.view_unit_private"]})
+
+
+# --- campaigns (joint enforcement actions and publicity campaigns) -----------
+
+CAMPAIGN_VIEW = "campaigns.view_campaign"
+CAMPAIGN_REPORT = "campaigns.report_campaign"
+CAMPAIGN_LEAD = "campaigns.lead_campaign"
+
+
+def campaign_grants(
+    organiser: Unit, participants: Iterable[Unit]
+) -> dict[Unit, list[str]]:
+    """What a campaign's units hold on it: every participating unit sees and
+    reports it; the organising (牵头) unit also leads it (who has not reported,
+    reminders, returns), and sees it even when it does not report itself."""
+    grants: dict[Unit, list[str]] = {
+        unit: [CAMPAIGN_VIEW, CAMPAIGN_REPORT] for unit in participants
+    }
+    grants.setdefault(organiser, [CAMPAIGN_VIEW]).append(CAMPAIGN_LEAD)
+    return grants
+
+
+def grant_campaign_access(
+    campaign: models.Model, *, organiser: Unit, participants: Iterable[Unit]
+) -> None:
+    """Make the campaign's units hold exactly their grants on it (a unit taken off
+    the campaign loses them)."""
+    set_unit_grants(campaign, campaign_grants(organiser, list(participants)))
+
+
+def grant_campaigns_from_query(campaigns: QuerySet) -> int:
+    """The same grants for many new campaigns at once (bench seeding): participants
+    through ``participant_links__unit``, the organiser through ``organiser``."""
+    return grant_units_from_query(
+        campaigns,
+        {
+            "participant_links__unit": [CAMPAIGN_VIEW, CAMPAIGN_REPORT],
+            "organiser": [CAMPAIGN_LEAD],
+        },
+    )

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jinwei_ip.lib.dates import check_date
 from jinwei_ip.lib.hooks import Hook
 
 from .grants import grant_unit_access, unit_group
@@ -107,6 +108,7 @@ def position_assign(
 ) -> Membership:
     """Make person the holder of position from start_on; the former holder's term ends
     the day before, and stays in the history."""
+    check_date(start_on, field="start_on", label=_("任职起始日期"))
     current = (
         Membership.objects.select_for_update()
         .filter(position=position, end_on__isnull=True)
@@ -185,8 +187,9 @@ OFFICE_GROUP = "领导小组办公室"
 
 def office_models() -> dict[str, list[str]]:
     """Models the office manages in the admin, by app: each app lists its own in
-    ``AppConfig.office_models`` (the roster and accounts here, duties, the workday
-    table)."""
+    ``AppConfig.office_models`` (the roster here, duties, the workday table).
+    Accounts are the system administrator's (security app, 三员分立), not the
+    office's."""
     return {
         config.label: list(config.office_models)
         for config in apps.get_app_configs()

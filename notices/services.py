@@ -9,6 +9,7 @@ that did not happen, and a slow or broken mail server never holds up a request.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from jobs.services import mail_queue
 from members.models import Unit, User
 
 from .models import Notification
+
+log = logging.getLogger(__name__)
 
 UNIT_ROLES = (User.Role.LIAISON, User.Role.UNIT_HEAD)
 NOTICE_TEMPLATE = "emails/notices/notice.txt"

@@ -254,3 +254,19 @@ def narrative_from(figures: dict[str, Any]) -> str:
 
 def default_title(label: str) -> str:
     return _("关于%(label)s知识产权督办任务进展情况的通报") % {"label": label}
+
+
+def annual_report_paragraphs(year: int) -> list[str]:
+    """The bulletins' sentence in the office's annual work report (annual.report)."""
+    issued = Bulletin.objects.filter(
+        status=Bulletin.Status.ISSUED, issued_at__year=year
+    ).count()
+    if not issued:
+        return []
+    return [
+        _(
+            "坚持定期通报制度，全年印发工作通报%(n)d期，"
+            "通报各成员单位督办任务办理进度和逾期情况。"
+        )
+        % {"n": issued}
+    ]

@@ -49,6 +49,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy
 
+from campaigns.figures import year_figures_cached
 from duties.columns import Cell, ClauseColumn
 from duties.models import DutyClause
 from meetings.models import Meeting
@@ -582,6 +583,9 @@ def dashboard(
             selection.coverage_year, selection.unit, selection
         ),
         "charts": chart_data(rows, totals),
+        # the year's joint enforcement actions and publicity campaigns (one query,
+        # kept until a campaign or report changes, a minute at most)
+        "campaign_figures": year_figures_cached(selection.year or day.year),
         "list_limit": LIST_LIMIT,
         "upcoming_days": UPCOMING_DAYS,
         **figure_urls(selection),

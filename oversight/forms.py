@@ -8,7 +8,9 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _l
 
+from campaigns.models import Campaign
 from jinwei_ip.lib.forms import PlainSelect, PortalForm, set_plain_choices
+from jinwei_ip.lib.text import OfficialTextField
 from meetings.models import Meeting
 from members.models import Unit
 
@@ -138,8 +140,8 @@ class BulletinDraftForm(PortalForm):
 
 
 class BulletinEditForm(PortalForm):
-    title = forms.CharField(label=_l("标题"), max_length=200)
-    narrative = forms.CharField(
+    title = OfficialTextField(label=_l("标题"), max_length=200)
+    narrative = OfficialTextField(
         label=_l("正文"),
         widget=forms.Textarea(attrs={"rows": 22}),
         help_text=_l("段落之间空一行。以“一、”“（一）”开头的段落在 PDF 中排为标题。"),
@@ -163,4 +165,40 @@ class BulletinFilterForm(PortalForm):
         label=_l("状态"),
         required=False,
         choices=[("", _l("全部状态")), *Bulletin.Status.choices],
+    )
+
+
+class CampaignChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Campaign) -> str:
+        return f"{obj.name}（{obj.start_on:%Y-%m-%d} — {obj.end_on:%Y-%m-%d}）"
+
+
+class BulletinCampaignsForm(PortalForm):
+    """Which campaigns' figures the bulletin cites (the campaigns under way in its
+    period)."""
+
+    campaigns = CampaignChoice(
+        label=_l("引用专项行动数据"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_l(
+            "所选活动各单位的统计数据作为附表印入通报；印发前每次保存时更新。"
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, bulletin: Bulletin, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campaigns"].queryset = citable_campaigns(bulletin)
+
+
+def citable_campaigns(bulletin: Bulletin):
+    """Campaigns under way at some time in the bulletin's period (not in 筹备)."""
+    return (
+        Campaign.objects.filter(
+            start_on__lte=bulletin.period_end, end_on__gte=bulletin.period_start
+        )
+        .exclude(status=Campaign.Status.PREPARING)
+        .order_by("start_on", "pk")
     )

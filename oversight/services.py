@@ -19,8 +19,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns.figures import citation
+from campaigns.models import Campaign
 from jinwei_ip.lib.forms import StaleEdit
 from jinwei_ip.lib.numbering import assign_document_number
+from jinwei_ip.lib.text import check_official_texts
 from members.models import Unit, User
 from notices.services import notify, unit_people
 
@@ -107,6 +110,9 @@ def bulletin_edit(
         raise ValidationError({"title": _("请填写标题。")})
     if not narrative:
         raise ValidationError({"narrative": _("请填写正文。")})
+    check_official_texts(
+        {"title": (_("标题"), title), "narrative": (_("正文"), narrative)}
+    )
     bulletin = _claim(bulletin, version=version)
     bulletin.title = title
     bulletin.narrative = narrative
@@ -150,3 +156,20 @@ def bulletin_discard(*, bulletin: Bulletin, by: User) -> None:
     _require_office(by)
     bulletin = _claim(bulletin)
     bulletin.delete()
+
+
+@transaction.atomic
+def bulletin_cite_campaigns(
+    *, bulletin: Bulletin, campaigns: list[Campaign], version: int, by: User
+) -> Bulletin:
+    """The bulletin cites these campaigns' figures: a snapshot of each (per unit
+    and in total) in ``figures["campaigns"]``, frozen with the rest on issue."""
+    _require_office(by)
+    bulletin = _claim(bulletin, version=version)
+    figures = dict(bulletin.figures or {})
+    figures["campaigns"] = [citation(c) for c in campaigns]
+    bulletin.figures = figures
+    bulletin._history_user = by
+    bulletin._change_reason = _("引用专项行动数据")
+    bulletin.save()
+    return bulletin

@@ -15,6 +15,11 @@ urlpatterns = [
     path("bulletins/new/", views.bulletin_new, name="bulletin_new"),
     path("bulletins/<int:pk>/", views.bulletin_detail, name="bulletin"),
     path("bulletins/<int:pk>/edit/", views.bulletin_edit, name="bulletin_edit"),
+    path(
+        "bulletins/<int:pk>/campaigns/",
+        views.bulletin_campaigns,
+        name="bulletin_campaigns",
+    ),
     path("bulletins/<int:pk>/issue/", views.bulletin_issue, name="bulletin_issue"),
     path(
         "bulletins/<int:pk>/discard/", views.bulletin_discard, name="bulletin_discard"

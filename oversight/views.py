@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jinwei_ip.lib.forms import rebind_stale
+from jinwei_ip.lib.forms import hidden_field_message, rebind_stale
 from jinwei_ip.lib.ratelimit import limited
 from meetings.models import Meeting
 from members.access import sees_everything
@@ -34,6 +34,7 @@ from tasks.models import Task
 from . import access, bulletins, dashboard, services
 from .bulletin_pdf import paragraphs
 from .forms import (
+    BulletinCampaignsForm,
     BulletinDraftForm,
     BulletinEditForm,
     BulletinFilterForm,
@@ -320,19 +321,62 @@ def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "oversight/bulletin_edit.html",
-        {"bulletin": bulletin, "form": form, "stale": stale},
+        {
+            "bulletin": bulletin,
+            "form": form,
+            "stale": stale,
+            "campaigns_form": _campaigns_form(bulletin),
+        },
     )
+
+
+def _campaigns_form(bulletin: Bulletin, data=None) -> BulletinCampaignsForm:
+    cited = [c["id"] for c in (bulletin.figures or {}).get("campaigns", [])]
+    return BulletinCampaignsForm(
+        data,
+        bulletin=bulletin,
+        initial={"campaigns": cited, "version": bulletin.edit_version},
+    )
+
+
+@require_POST
+def bulletin_campaigns(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office chooses which campaigns' figures the draft cites."""
+    bulletin = access.get_bulletin_for_office(request.user, pk)
+    if bulletin.status == Bulletin.Status.ISSUED:
+        return _frozen(request, bulletin)
+    form = _campaigns_form(bulletin, request.POST)
+    if form.is_valid():
+        try:
+            services.bulletin_cite_campaigns(
+                bulletin=bulletin,
+                campaigns=list(form.cleaned_data["campaigns"]),
+                version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, "；".join(str(m) for m in error.messages))
+        else:
+            messages.success(request, _("通报引用的专项行动数据已更新。"))
+            return redirect(bulletin)
+    else:
+        messages.error(request, _("请重新选择要引用的专项行动。"))
+    return redirect("dashboard:bulletin_edit", pk=bulletin.pk)
 
 
 @require_POST
 def bulletin_issue(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = access.get_bulletin_for_office(request.user, pk)
     version = request.POST.get("version")
+    if version is not None and not (version.isascii() and version.isdigit()):
+        # a tampered hidden field: not a reason to issue without the check
+        messages.error(request, hidden_field_message())
+        return redirect(bulletin)
     try:
         bulletin = services.bulletin_issue(
             bulletin=bulletin,
             by=request.user,
-            version=int(version) if version and version.isdigit() else None,
+            version=int(version) if version else None,
         )
     except services.Frozen:
         return _frozen(request, bulletin)

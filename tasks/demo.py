@@ -18,7 +18,7 @@ from duties.models import DutyClause
 from meetings.models import Decision, Minutes
 from members.models import LeadingGroup, Unit, User
 
-from . import services
+from . import extensions, services
 from .models import (
     CoUnit,
     Evidence,
@@ -280,14 +280,14 @@ def _play(task: Task, scenario: str, *, office: User, leader: User, today) -> No
         task.refresh_from_db()
         services.task_close(task=task, by=office, note="经核实，任务已完成。")
     if scenario in {"extended", "pending_extension"}:
-        extension = services.extension_request(
+        extension = extensions.extension_request(
             task=task,
             by=lead_user,
             reason="需协调的相关单位较多，现场核查尚未全部完成。",
             new_due_on=task.due_on + timedelta(days=40),
         )
         if scenario == "extended":
-            services.extension_decide(
+            extensions.extension_decide(
                 extension=extension,
                 approve=True,
                 by=leader,

@@ -23,7 +23,7 @@ from meetings.services import topic_raise
 from members.models import User
 from notices.services import notify, office_people
 
-from . import services
+from . import extensions, services
 from .models import Extension, FollowUp, Task, TaskEvent
 
 S = Task.Status
@@ -138,7 +138,7 @@ def follow_up_record(
 def _reschedule(task: Task, new_due_on: date | None, *, by: User, why: str) -> None:
     if new_due_on is None:
         raise ValidationError({"new_due_on": _("调整时限时请填写新的完成时限。")})
-    refusal = services.extension_date_refusal(task.due_on, new_due_on)
+    refusal = extensions.extension_date_refusal(task.due_on, new_due_on)
     if refusal:
         raise ValidationError({"new_due_on": refusal})
     task = services._claim(task, statuses=Task.OPEN_STATUSES)

@@ -10,6 +10,7 @@ refused too (macro carriers); units save them as .docx/.xlsx or PDF.
 
 from __future__ import annotations
 
+import os
 import zipfile
 from datetime import date
 
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from duties.models import DutyClause
+from jinwei_ip.lib.dates import FOUNDED, YEARS_AHEAD, PortalDateField, latest_date
 from jinwei_ip.lib.forms import (
     DateInput,
     PlainSelect,
@@ -28,12 +30,14 @@ from jinwei_ip.lib.forms import (
     PortalModelForm,
     set_plain_choices,
 )
+from jinwei_ip.lib.text import OfficialTextField
 from meetings.models import Meeting
 from members.models import Unit, User
 
 from .models import Task, WorkdayOverride
 
 MAX_FILES_PER_REPORT = 5
+MAX_FILE_NAME = 200  # Evidence.original_name
 
 # extension -> (content type, check of the first bytes / the zip's parts)
 EVIDENCE_TYPES: dict[str, tuple[str, str]] = {
@@ -81,6 +85,13 @@ def check_evidence(upload) -> None:
     name = upload.name or ""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     limit = getattr(settings, "EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+    if len(os.path.basename(name)) > MAX_FILE_NAME:
+        # the name is kept with the file (Evidence.original_name): refuse rather
+        # than store it cut short
+        raise ValidationError(
+            _("文件名“%(name)s…”超过 %(n)d 个字符，请改短后重新上传。")
+            % {"name": name[:20], "n": MAX_FILE_NAME}
+        )
     if ext not in EVIDENCE_TYPES:
         raise ValidationError(
             _("“%(name)s”的文件类型不允许；请上传 PDF、JPG、PNG、DOCX 或 XLSX 文件。")
@@ -180,8 +191,8 @@ def _clean_units(form: forms.Form) -> None:
 
 
 class TaskAssignForm(PortalForm):
-    title = forms.CharField(label=_l("任务名称"), max_length=200)
-    description = forms.CharField(
+    title = OfficialTextField(label=_l("任务名称"), max_length=200)
+    description = OfficialTextField(
         label=_l("任务内容"), widget=forms.Textarea(attrs={"rows": 4})
     )
     lead = forms.ModelChoiceField(
@@ -195,7 +206,8 @@ class TaskAssignForm(PortalForm):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"data-unit-co": ""}),
     )
-    due = forms.DateField(label=_l("完成时限"), widget=DateInput())
+    # no lower bound of the field's own: clean_due refuses any day before today
+    due = PortalDateField(label=_l("完成时限"), widget=DateInput(), earliest=None)
     duties = DutyField(
         label=_l("依据职责"),
         queryset=duty_choices(),
@@ -224,7 +236,7 @@ class TaskReassignForm(PortalForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    due = forms.DateField(
+    due = PortalDateField(
         label=_l("完成时限"),
         widget=DateInput(),
         help_text=_l("此处调整不是延期：单位申请的延期请在延期申请中审批。"),
@@ -238,8 +250,8 @@ class TaskReassignForm(PortalForm):
 
 
 class TaskEditForm(PortalForm):
-    title = forms.CharField(label=_l("任务名称"), max_length=200)
-    description = forms.CharField(
+    title = OfficialTextField(label=_l("任务名称"), max_length=200)
+    description = OfficialTextField(
         label=_l("任务内容"), widget=forms.Textarea(attrs={"rows": 5})
     )
     duties = DutyField(
@@ -257,7 +269,7 @@ class TaskEditForm(PortalForm):
 
 
 class ProgressReportForm(PortalForm):
-    text = forms.CharField(
+    text = OfficialTextField(
         label=_l("进展情况"), widget=forms.Textarea(attrs={"rows": 5})
     )
     percent = forms.IntegerField(label=_l("完成进度（%）"), min_value=0, max_value=100)
@@ -288,7 +300,7 @@ class ProgressReportForm(PortalForm):
 
 
 class ProgressReportEditForm(PortalForm):
-    text = forms.CharField(
+    text = OfficialTextField(
         label=_l("进展情况"), widget=forms.Textarea(attrs={"rows": 6})
     )
     percent = forms.IntegerField(label=_l("完成进度（%）"), min_value=0, max_value=100)
@@ -296,7 +308,7 @@ class ProgressReportEditForm(PortalForm):
 
 
 class NoteForm(PortalForm):
-    note = forms.CharField(
+    note = OfficialTextField(
         label=_l("说明"),
         required=False,
         max_length=2000,
@@ -305,8 +317,9 @@ class NoteForm(PortalForm):
 
 
 class ReturnForm(PortalForm):
-    reason = forms.CharField(
+    reason = OfficialTextField(
         label=_l("退回理由"),
+        error_messages={"required": _l("请填写退回理由。")},
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -319,8 +332,8 @@ class WaiveForm(PortalForm):
 
 
 class ExtensionRequestForm(PortalForm):
-    new_due_on = forms.DateField(label=_l("申请延至"), widget=DateInput())
-    reason = forms.CharField(
+    new_due_on = PortalDateField(label=_l("申请延至"), widget=DateInput())
+    reason = OfficialTextField(
         label=_l("延期理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
@@ -331,7 +344,7 @@ class ExtensionRequestForm(PortalForm):
     def clean_new_due_on(self) -> date:
         """The date's limits with the other fields' errors, so one submit tells
         everything (services.extension_request checks them again)."""
-        from .services import extension_date_refusal
+        from .extensions import extension_date_refusal
 
         new = self.cleaned_data["new_due_on"]
         refusal = extension_date_refusal(self.task.due_on, new)
@@ -351,8 +364,19 @@ class ExtensionDecideForm(PortalForm):
 
 
 class WorkPlanForm(PortalForm):
-    year = forms.IntegerField(label=_l("年度"), min_value=2022, max_value=2100)
-    title = forms.CharField(label=_l("计划名称"), max_length=200)
+    year = forms.IntegerField(label=_l("年度"), min_value=FOUNDED.year)
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        latest = latest_date().year
+        if year > latest:
+            raise ValidationError(
+                _("年度不能晚于 %(latest)d 年（今后%(n)d年以内）。")
+                % {"latest": latest, "n": YEARS_AHEAD}
+            )
+        return year
+
+    title = OfficialTextField(label=_l("计划名称"), max_length=200)
 
 
 class ImportForm(PortalForm):
@@ -387,6 +411,7 @@ class WorkdayOverrideForm(PortalModelForm):
         model = WorkdayOverride
         fields = ["day", "is_workday", "note"]
         widgets = {"day": DateInput()}
+        field_classes = {"day": PortalDateField}
 
 
 def year_choices() -> list[tuple[str, str]]:

@@ -26,6 +26,7 @@ one transaction.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -855,3 +856,29 @@ def template_notes() -> list[str]:
         ),
         _("也可另存为 CSV（UTF-8 或 GBK 编码）后导入。"),
     ]
+
+
+def check_plan_rows(lines: list[dict], year: int) -> ParseResult:
+    """The importer's checks on plan rows that come from another page instead of
+    a file (the annual plan drafted in the browser): each line maps the
+    template's column names (``COLUMNS``) to cell values. The lines are read as
+    the workbook they would make, so every check is the one a file gets; errors
+    say 第N行 for the Nth line. Rows are ready for ``plans.work_plan_import``."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(COLUMNS)
+    for values in lines:
+        sheet.append([values.get(name) for name in COLUMNS])
+    out = io.BytesIO()
+    book.save(out)
+    result = parse_work_plan(out.getvalue(), year)
+    # The header takes the workbook's first row: line N is row N+1.
+    result.errors = [
+        re.sub(r"第(\d+)行", lambda m: f"第{int(m.group(1)) - 1}行", error, count=1)
+        for error in result.errors
+    ]
+    for row in result.rows:
+        row["row"] -= 1
+    return result

@@ -1,5 +1,5 @@
 """The task ledger (督办台账) as rows: what the Excel and the PDF ledger both show
-(``tasks.views.task_export``, ``tasks.ledger_pdf``), and the line saying which
+(``tasks.views_ledger.task_export``, ``tasks.ledger_pdf``), and the line saying which
 filter selected them."""
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duties.models import DutyClause
+from jinwei_ip.lib.dates import FOUNDED, latest_date
 from members.models import Unit, User
 from notices.services import notify, unit_people
 
@@ -23,6 +24,13 @@ from .models import Task, WorkPlan
 
 @transaction.atomic
 def work_plan_create(*, group, year: int, title: str, by: User) -> WorkPlan:
+    if not FOUNDED.year <= year <= latest_date().year:
+        raise ValidationError(
+            {
+                "year": _("年度须在 %(a)d 年至 %(b)d 年之间。")
+                % {"a": FOUNDED.year, "b": latest_date().year}
+            }
+        )
     return WorkPlan.objects.create(
         group=group, year=year, title=title.strip(), created_by=by
     )

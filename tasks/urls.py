@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views, views_followup, views_ledger
+from . import views, views_followup, views_ledger, views_plans
 
 app_name = "tasks"
 
 urlpatterns = [
-    path("", views.task_list, name="list"),
-    path("export.xlsx", views.task_export, name="export"),
+    path("", views_ledger.task_list, name="list"),
+    path("export.xlsx", views_ledger.task_export, name="export"),
     path("export.pdf", views_ledger.task_export_pdf, name="export_pdf"),
     path("<int:pk>/", views.task_detail, name="detail"),
     path("<int:pk>/edit/", views.task_edit, name="edit"),
@@ -35,24 +35,26 @@ urlpatterns = [
         "extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"
     ),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
-    path("plans/", views.plan_list, name="plans"),
-    path("plans/new/", views.plan_create, name="plan_create"),
+    path("plans/", views_plans.plan_list, name="plans"),
+    path("plans/new/", views_plans.plan_create, name="plan_create"),
     path(
         "plans/import-template.xlsx",
-        views.plan_import_template,
+        views_plans.plan_import_template,
         name="plan_import_template",
     ),
-    path("plans/<int:pk>/", views.plan_detail, name="plan"),
+    path("plans/<int:pk>/", views_plans.plan_detail, name="plan"),
     path(
         "plans/<int:pk>/new-task/", views.task_create_for_plan, name="create_for_plan"
     ),
-    path("plans/<int:pk>/import/", views.plan_import, name="plan_import"),
+    path("plans/<int:pk>/import/", views_plans.plan_import, name="plan_import"),
     path(
         "plans/<int:pk>/import/confirm/",
-        views.plan_import_confirm,
+        views_plans.plan_import_confirm,
         name="plan_import_confirm",
     ),
     path("follow-up/<int:meeting_pk>/", views_followup.follow_up, name="follow_up"),
-    path("workdays/", views.workday_list, name="workdays"),
-    path("workdays/<int:pk>/delete/", views.workday_delete, name="workday_delete"),
+    path("workdays/", views_plans.workday_list, name="workdays"),
+    path(
+        "workdays/<int:pk>/delete/", views_plans.workday_delete, name="workday_delete"
+    ),
 ]

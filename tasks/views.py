@@ -1,4 +1,6 @@
-"""Pages of the tasks app: one small function per URL and action.
+"""The task pages: the task, its reports, extensions and evidence; one small
+function per URL and action (the ledger in ``views_ledger``, plans and the
+working-day table in ``views_plans``).
 
 Objects come through ``tasks.access`` (404 if not visible, 403 if visible but not
 allowed); changes go through ``tasks.services``.
@@ -6,29 +8,23 @@ allowed); changes go through ``tasks.services``.
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
+from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jinwei_ip.lib.audit import export_event
-from jinwei_ip.lib.forms import rebind_stale
-from jinwei_ip.lib.ratelimit import limited
+from jinwei_ip.lib.forms import error_text, rebind_stale
 from meetings.models import Decision, Minutes
-from members.access import require_office, require_overseer
-from members.models import LeadingGroup, Unit, User
+from members.access import require_office
+from members.models import User
 
-from . import from_minutes, plans, refusals, services
+from . import extensions, from_minutes, refusals, services
 from .access import (
     LEAD,
     REPORT,
@@ -43,175 +39,38 @@ from .access import (
 from .forms import (
     ExtensionDecideForm,
     ExtensionRequestForm,
-    ImportForm,
     NoteForm,
     ProgressReportEditForm,
     ProgressReportForm,
     ReturnForm,
     TaskAssignForm,
     TaskEditForm,
-    TaskFilterForm,
     TaskReassignForm,
     WaiveForm,
-    WorkdayOverrideForm,
-    WorkPlanForm,
 )
-from .importer import (
-    already_due,
-    already_in_plan,
-    parse_work_plan,
-    template_workbook,
-)
-from .ledger import XLSX_TYPE, ledger_rows, ledger_workbook
 from .models import (
-    CoUnit,
     Extension,
     ProgressReport,
     Task,
-    WorkdayOverride,
     WorkPlan,
 )
-from .plan_cells import accepted_names
-from .sources import source_year_q
 from .timeline import build_timeline
 
 PER_PAGE = 30
-IMPORT_SESSION_KEY = "tasks_plan_import"
 
 
-def _error_text(error: ValidationError) -> str:
-    return "；".join(str(m) for m in error.messages)
-
-
-# --- list, filters, export -------------------------------------------------
-
-
-def filtered_tasks(user: User, params) -> tuple[TaskFilterForm, QuerySet[Task]]:
-    """The tasks this person may see, filtered by the list's form, most urgent first.
-
-    Always the same few queries, whatever the number of tasks: the source's title
-    annotated, lead units and co-units prefetched.
-    """
-    if not any(key != "page" for key in params):
-        # The ledger opens on the work still to do; closed tasks are one filter
-        # ("全部状态") away. Sorting all ten years of tasks by light on every visit
-        # was most of the page's cost at archive scale (bench/README.md).
-        params = params.copy()
-        params["status"] = "open"
-    form = TaskFilterForm(params, user=user)
-    qs = (
-        Task.objects.visible_to(user)
-        .with_light()
-        # The source's title as two small subqueries and the lead units as a
-        # prefetch: joining decision, minutes, meeting, plan and unit to every
-        # matching task made PostgreSQL spend ~5 ms choosing a join order (and,
-        # with whole minutes rows, reading their narratives) on every page.
-        .with_source_title()
-        .prefetch_related(
-            "lead_unit",
-            Prefetch(
-                "co_unit_links",
-                queryset=CoUnit.objects.select_related("unit").order_by("unit__order"),
-            ),
-        )
-    )
-    # The conditions that validate are applied even when another one does not
-    # (a stale bookmark's meeting, a swapped date range): dropping them all
-    # showed the whole ledger, closed tasks included, under an error line.
-    form.is_valid()
-    data = form.cleaned_data
-    if data.get("q"):
-        qs = qs.filter(Q(code__icontains=data["q"]) | Q(title__icontains=data["q"]))
-    if data.get("light"):
-        qs = qs.filter(light_value=data["light"])
-    if data.get("status") == "open":
-        qs = qs.open()
-    elif data.get("status"):
-        qs = qs.filter(status=data["status"])
-    if data.get("unit"):
-        qs = qs.for_unit(data["unit"])
-    if data.get("meeting"):
-        qs = qs.filter(decision__minutes__meeting=data["meeting"])
-    if data.get("year"):
-        qs = qs.filter(source_year_q(int(data["year"])))
-    if data.get("due_from"):
-        qs = qs.filter(due_on__gte=data["due_from"])
-    if data.get("due_to"):
-        qs = qs.filter(due_on__lte=data["due_to"])
-    return form, qs.by_urgency()
-
-
-LIST_FIELDS = (
-    "code",
-    "title",
-    "lead_unit_id",
-    "due_on",
-    "original_due_on",
-    "status",
-    "progress",
-)
-
-
-@require_GET
-def task_list(request: HttpRequest) -> HttpResponse:
-    form, qs = filtered_tasks(request.user, request.GET)
-    # Only the columns a row shows (the page's rows: 24 → 19 ms on the bench data).
-    qs = qs.only(*LIST_FIELDS)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "tasks/task_list.html",
-        {
-            "form": form,
-            "page": page,
-            "tasks": page.object_list,
-            "today": timezone.localdate(),
-            # A filter beyond the search box is set: its fields stay open on a phone.
-            "filters_active": any(
-                request.GET.get(name) for name in form.fields if name != "q"
-            ),
-        },
-    )
-
-
-@require_GET
-@limited("export")
-def task_export(request: HttpRequest) -> HttpResponse:
-    """督办台账 as .xlsx for the list's current filter (formula-safe); a large
-    selection is made by a worker, with a progress page (``tasks.background``)."""
-    from django.utils.http import content_disposition_header
-
-    form, qs = filtered_tasks(request.user, request.GET)
-    if qs.count() > settings.EXPORT_INLINE_MAX_ROWS:
-        return export_job_start(request, "task_ledger_xlsx")
-    today = timezone.localdate()
-    rows = ledger_rows(qs)
-    data = ledger_workbook(user=request.user, form=form, rows=rows, today=today)
-    export_event(request, "task_ledger_xlsx", count=len(rows))
-    response = HttpResponse(data, content_type=XLSX_TYPE)
-    filename = f"督办台账-{today.isoformat()}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
-def export_job_start(request: HttpRequest, kind: str) -> HttpResponse:
-    """Hand the ledger export for the list's filter to a worker and show its
-    progress page."""
-    from jobs.services import job_start
-
-    from .background import ledger_job_title
-
-    back = reverse("tasks:list")
-    if request.GET:
-        back += "?" + request.GET.urlencode()
-    job = job_start(
-        owner=request.user,
-        kind=kind,
-        title=ledger_job_title(kind),
-        params={"query": request.GET.urlencode()},
-        back_url=back,
-    )
-    return redirect(job)
+def _form_refusal(form) -> str:
+    """A refused one-field form (a note, a reason) as one message naming the
+    field: "说明：确保该值不超过 2000 个字符（它有 2001 个）。" The action is not
+    taken, so nothing the person typed is dropped on the way."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = field.label if field is not None and not field.widget.is_hidden else ""
+        for error in errors:
+            named = label and str(label) not in str(error)
+            parts.append(f"{label}：{error}" if named else str(error))
+    return "；".join(dict.fromkeys(parts))
 
 
 # --- the task page ---------------------------------------------------------
@@ -231,14 +90,16 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         link.latest_report = latest_by_unit.get(link.unit_id)
     lead_reports = [r for r in reports if r.is_lead_report]
     co_reports = [r for r in reports if not r.is_lead_report]
-    extensions = list(
+    task_extensions = list(
         task.extensions.select_related("unit", "requested_by", "decided_by")
     )
     user = request.user
-    refusals.preload(task, co_links=co_links, reports=reports, extensions=extensions)
+    refusals.preload(
+        task, co_links=co_links, reports=reports, extensions=task_extensions
+    )
     actions = task_actions(user, task)
     pending = next(
-        (e for e in extensions if e.status == Extension.Status.PENDING), None
+        (e for e in task_extensions if e.status == Extension.Status.PENDING), None
     )
     if pending is not None:
         pending.task = task
@@ -289,11 +150,11 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "co_links": co_links,
             "lead_reports": lead_reports,
             "co_reports": co_reports,
-            "extensions": extensions,
+            "extensions": task_extensions,
             "closure_waiting": closure_waiting,
             "pending_extension": pending,
             "approved_extensions": [
-                e for e in extensions if e.status == Extension.Status.APPROVED
+                e for e in task_extensions if e.status == Extension.Status.APPROVED
             ],
             "duties": task.duties.select_related("unit"),
             "timeline": build_timeline(task),
@@ -517,7 +378,7 @@ def _run(request: HttpRequest, task: Task, action, success: str, **kwargs):
     try:
         action(task=task, by=request.user, **kwargs)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, success)
     return redirect(task)
@@ -643,13 +504,15 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def task_closure(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk, perm=LEAD)
     form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, _form_refusal(form))
+        return redirect(task)
     return _run(
         request,
         task,
         services.closure_request,
         _("已申请销号，等待办公室审核。"),
-        note=note,
+        note=form.cleaned_data["note"],
     )
 
 
@@ -662,7 +525,7 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExtensionRequestForm(request.POST or None, task=task)
     if request.method == "POST" and form.is_valid():
         try:
-            services.extension_request(
+            extensions.extension_request(
                 task=task,
                 by=request.user,
                 reason=form.cleaned_data["reason"],
@@ -679,7 +542,7 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "task": task,
             "form": form,
-            "latest": services.extension_latest(task.due_on),
+            "latest": extensions.extension_latest(task.due_on),
         },
     )
 
@@ -692,7 +555,7 @@ def task_return(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_office(request.user, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请填写退回理由。"))
+        messages.error(request, _form_refusal(form))
         return redirect(task)
     report = None
     if form.cleaned_data["report"]:
@@ -713,8 +576,16 @@ def task_return(request: HttpRequest, pk: int) -> HttpResponse:
 def task_close(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_office(request.user, pk)
     form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    return _run(request, task, services.task_close, _("任务已销号。"), note=note)
+    if not form.is_valid():
+        messages.error(request, _form_refusal(form))
+        return redirect(task)
+    return _run(
+        request,
+        task,
+        services.task_close,
+        _("任务已销号。"),
+        note=form.cleaned_data["note"],
+    )
 
 
 @require_POST
@@ -722,7 +593,10 @@ def task_waive(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_office(request.user, pk)
     form = WaiveForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        if "unit" in form.errors:
+            raise Http404  # not a unit of this task's choices: nothing to waive
+        messages.error(request, _form_refusal(form))
+        return redirect(task)
     try:
         services.co_unit_waive(
             task=task,
@@ -731,7 +605,7 @@ def task_waive(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data["note"],
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,
@@ -747,17 +621,17 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_approver(request.user, extension.task_id)
     form = ExtensionDecideForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请选择审批结果。"))
+        messages.error(request, _form_refusal(form))
         return redirect(task)
     try:
-        services.extension_decide(
+        extensions.extension_decide(
             extension=extension,
             approve=form.cleaned_data["approve"],
             by=request.user,
             note=form.cleaned_data["note"],
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,
@@ -788,169 +662,3 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-# --- work plans and import -------------------------------------------------
-
-
-@require_GET
-def plan_list(request: HttpRequest) -> HttpResponse:
-    require_overseer(request.user)
-    from django.db.models import Count
-
-    work_plans = WorkPlan.objects.annotate(task_count=Count("tasks"))
-    return render(request, "tasks/plan_list.html", {"plans": work_plans})
-
-
-def plan_create(request: HttpRequest) -> HttpResponse:
-    require_office(request.user)
-    form = WorkPlanForm(
-        request.POST or None,
-        initial={
-            "year": timezone.localdate().year,
-            "title": _("%(y)d年知识产权强区建设工作计划")
-            % {"y": timezone.localdate().year},
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        plan = plans.work_plan_create(
-            group=LeadingGroup.objects.first(), by=request.user, **form.cleaned_data
-        )
-        messages.success(request, _("工作计划已创建，可逐项交办或从 Excel 导入。"))
-        return redirect(plan)
-    return render(request, "tasks/plan_form.html", {"form": form})
-
-
-@require_GET
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for(request.user, pk)
-    tasks = (
-        plan.tasks.with_light()
-        .select_related("lead_unit")
-        .prefetch_related(
-            Prefetch("co_unit_links", queryset=CoUnit.objects.select_related("unit"))
-        )
-    )
-    # In the plan's own order: 计划-2 before 计划-10 (the codes sorted as text
-    # put 计划-10 second).
-    tasks = sorted(tasks, key=lambda task: _natural_key(task.code))
-    return render(request, "tasks/plan_detail.html", {"plan": plan, "tasks": tasks})
-
-
-def _natural_key(code: str) -> list[tuple[int, int | str]]:
-    return [
-        (0, int(part)) if part.isdigit() else (1, part)
-        for part in re.split(r"(\d+)", code)
-        if part
-    ]
-
-
-@limited("import", methods=("POST",))
-def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
-    """Upload → preview (nothing written; rows kept in the session) → confirm."""
-    plan = get_plan_for(request.user, pk, office=True)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
-    duplicates: list[str] = []
-    overdue: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = parse_work_plan(upload.read(), plan.year, upload.name)
-        if result.ok:
-            duplicates = already_in_plan(plan, result.rows)
-            overdue = already_due(result.rows, timezone.localdate())
-            request.session[IMPORT_SESSION_KEY] = {
-                "plan": plan.pk,
-                "rows": result.rows_to_keep(),
-                "name": upload.name,
-            }
-        else:
-            request.session.pop(IMPORT_SESSION_KEY, None)
-    return render(
-        request,
-        "tasks/plan_import.html",
-        {
-            "plan": plan,
-            "form": form,
-            "result": result,
-            "duplicates": duplicates,
-            "overdue": overdue,
-            "accepted": accepted_names(),
-        },
-    )
-
-
-@require_GET
-def plan_import_template(request: HttpRequest) -> HttpResponse:
-    """The workbook to fill in: the importer's columns and an example row."""
-    require_office(request.user)
-    response = HttpResponse(
-        template_workbook(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    from django.utils.http import content_disposition_header
-
-    response["Content-Disposition"] = content_disposition_header(
-        True, _("工作计划导入模板.xlsx")
-    )
-    return response
-
-
-@require_POST
-@limited("import")
-def plan_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for(request.user, pk, office=True)
-    pending = request.session.get(IMPORT_SESSION_KEY)
-    if not pending or pending.get("plan") != plan.pk:
-        messages.error(request, _("没有待确认的导入，请重新上传文件。"))
-        return redirect("tasks:plan_import", pk=plan.pk)
-    try:
-        tasks = plans.work_plan_import(plan=plan, rows=pending["rows"], by=request.user)
-    except (ValidationError, Unit.DoesNotExist) as error:
-        messages.error(
-            request,
-            _("导入失败，未写入任何数据：%(e)s")
-            % {
-                "e": _error_text(error)
-                if isinstance(error, ValidationError)
-                else _("单位已不存在")
-            },
-        )
-        return redirect("tasks:plan_import", pk=plan.pk)
-    request.session.pop(IMPORT_SESSION_KEY, None)
-    messages.success(request, _("已导入 %(n)d 项任务。") % {"n": len(tasks)})
-    return redirect(plan)
-
-
-# --- working-day calendar --------------------------------------------------
-
-
-def workday_list(request: HttpRequest) -> HttpResponse:
-    """The office's override table for the working-day calendar."""
-    require_overseer(request.user)
-    form = WorkdayOverrideForm(request.POST or None)
-    if request.method == "POST":
-        require_office(request.user)
-        if form.is_valid():
-            form.save()
-            messages.success(request, _("工作日调整已保存。"))
-            return redirect("tasks:workdays")
-    today = timezone.localdate()
-    return render(
-        request,
-        "tasks/workdays.html",
-        {
-            "form": form,
-            "overrides": WorkdayOverride.objects.filter(
-                day__gte=today - timedelta(days=400)
-            ),
-        },
-    )
-
-
-@require_POST
-def workday_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    require_office(request.user)
-    get_object_or_404(WorkdayOverride, pk=pk).delete()
-    messages.success(request, _("已删除该调整。"))
-    return redirect("tasks:workdays")

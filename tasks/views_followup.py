@@ -10,7 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from jinwei_ip.lib.dates import PortalDateField
 from jinwei_ip.lib.forms import DateInput, PortalForm
+from jinwei_ip.lib.text import OfficialTextField
 from meetings.access import get_meeting_for
 from members.access import require_overseer
 
@@ -25,10 +27,11 @@ class FollowUpForm(PortalForm):
         choices=[("", "—"), *FollowUp.Disposition.choices],
         error_messages={"required": _l("请选择处理意见。")},
     )
-    new_due_on = forms.DateField(
+    new_due_on = PortalDateField(
         label=_l("调整后的时限"), required=False, widget=DateInput()
     )
-    note = forms.CharField(
+    # the disposition prints in the minutes: the official-text rule
+    note = OfficialTextField(
         label=_l("说明"),
         required=False,
         max_length=500,

@@ -7,7 +7,10 @@ only the apps to its left in
 ``jobs`` (the job queue's rows: the outbox, export jobs) imports only members and
 lib; the apps to its right plug their exports into it. ``notices`` sits beside
 members: it imports only members, lib and jobs (its mail goes to the outbox), and
-every app to its right may tell people things through it. ``jinwei_ip`` itself (settings,
+every app to its right may tell people things through it. ``security`` (the administrators,
+the policy, two-factor, the audit log as data) sits beside members too and imports
+only members and lib; lib reaches it only through a sink it registers
+(``jinwei_ip.lib.audit.add_sink``) and settings' dotted paths. ``jinwei_ip`` itself (settings,
 URLs, the home page) composes every app; ``bench`` (benchmark data, not installed
 in production) seeds every app. New apps take their place in ``ORDER``
 (``campaigns`` and ``annual`` are already there).
@@ -30,6 +33,7 @@ ORDER = [
     "jinwei_ip.lib",
     "members",
     "jobs",
+    "security",
     "notices",
     "duties",
     "meetings",
@@ -93,6 +97,8 @@ def refused(own: str, other: str) -> bool:
         return False
     if own == "jobs":  # the queue's rows, beside members: members and lib only
         return other not in ("jinwei_ip.lib", "members")
+    if own == "security":  # beside members: members and lib only
+        return other not in ("jinwei_ip.lib", "members")
     if own == "notices":  # beside members: members, its mail's outbox and lib only
         return other not in ("jinwei_ip.lib", "members", "jobs")
     return ORDER.index(other) > ORDER.index(own)
@@ -126,6 +132,8 @@ def test_the_rule() -> None:
     assert not refused("notices", "jobs")
     assert refused("jobs", "notices")
     assert refused("jobs", "tasks")
+    assert refused("security", "tasks")
+    assert not refused("security", "members")
     assert not refused("meetings", "notices")
     assert not refused("oversight", "tasks")
     assert not refused("annual", "campaigns")

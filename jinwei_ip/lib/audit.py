@@ -12,6 +12,8 @@ record as ``record.audit`` (a dict) for a JSON formatter or a SIEM shipper.
   lock-outs. Idempotent; may also be called from an AppConfig.ready().
 - ``export_event(request, what, obj)``: views that hand out data (Excel ledger,
   PDFs, evidence downloads, ICS) call it.
+- ``add_sink(fn)``: also hand every event's fields to ``fn`` (the security app
+  stores them as rows of its tamper-evident audit table).
 """
 
 from __future__ import annotations
@@ -30,6 +32,14 @@ from django.http import HttpRequest, HttpResponse
 from .client import client_ip
 
 logger = logging.getLogger("jinwei_ip.audit")
+
+# Callables given each event's fields after its line is written.
+_sinks: list = []
+
+
+def add_sink(sink) -> None:
+    if sink not in _sinks:
+        _sinks.append(sink)
 
 
 def _quote(value: Any) -> str:
@@ -84,6 +94,8 @@ def log_event(
         [event] + [f"{k}={_quote(v)}" for k, v in data.items() if k != "event"]
     )
     logger.log(level, line, extra={"audit": data})
+    for sink in _sinks:
+        sink(data)
     return data
 
 

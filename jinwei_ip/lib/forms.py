@@ -10,6 +10,27 @@ from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2
 from django.forms.utils import flatatt
 from django.template import TemplateDoesNotExist
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+
+
+def hidden_field_message() -> str:
+    return _(
+        "页面中的隐藏信息无效（页面可能已过期或被改动），请刷新页面后重新填写提交。"
+    )
+
+
+def report_hidden_errors(form: forms.BaseForm) -> None:
+    """A hidden field's error has no place on the page (the field is not shown):
+    say it above the form, once, instead of re-rendering the page with nothing
+    said."""
+    if any(
+        form.fields[name].widget.is_hidden
+        for name in form.errors
+        if name in form.fields
+    ):
+        message = hidden_field_message()
+        if message not in form.non_field_errors():
+            form.add_error(None, message)
 
 
 class StaleEdit(ValidationError):
@@ -52,11 +73,35 @@ class PortalForm(forms.Form):
         super().__init__(*args, **kwargs)
         style_widgets(self)
 
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        report_hidden_errors(self)
+
+
+class CheckedFormSet(forms.BaseFormSet):
+    """A formset that refuses management data no page of ours sends: negative
+    counts, or more initial rows than rows. (Oversized counts are refused by
+    ``absolute_max``, set to the real maximum by each formset.)"""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if not self.is_bound or not self.management_form.is_valid():
+            return
+        data = self.management_form.cleaned_data
+        total = data.get(forms.formsets.TOTAL_FORM_COUNT, 0)
+        initial = data.get(forms.formsets.INITIAL_FORM_COUNT, 0)
+        if total < 0 or initial < 0 or initial > total:
+            self._non_form_errors.append(hidden_field_message())
+
 
 class PortalModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         style_widgets(self)
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        report_hidden_errors(self)
 
 
 def style_widgets(form: forms.BaseForm) -> None:
@@ -143,3 +188,8 @@ class WidgetRenderer(BaseRenderer):
             return self.jinja2.get_template(template_name)
         except TemplateDoesNotExist:
             return self.django.get_template(template_name)
+
+
+def error_text(error: ValidationError) -> str:
+    """A service's refusal as one message line (its messages joined by "；")."""
+    return "；".join(str(m) for m in error.messages)

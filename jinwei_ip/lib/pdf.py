@@ -17,7 +17,8 @@ API
     Blocks of ``pdf/base.html``: ``title``, ``extra_css``, ``content``.
 
 ``html_to_pdf(html, *, base_css=None) -> bytes``
-    The same for an HTML string already rendered.
+    The same for an HTML string already rendered; ``html_to_pdf_pages`` also
+    returns the number of pages.
 
 ``safe_url_fetcher``
     The URL fetcher every render uses: it refuses every URL (file://, http(s)://,
@@ -147,6 +148,18 @@ def html_to_pdf(html: str, *, base_css: str | None = None) -> bytes:
     )
     document = HTML(string=html, base_url=None, url_fetcher=safe_url_fetcher)
     return document.write_pdf(stylesheets=stylesheets)
+
+
+def html_to_pdf_pages(html: str, *, base_css: str | None = None) -> tuple[bytes, int]:
+    """``html_to_pdf`` that also says how many pages the PDF has (laid out once)."""
+    ensure_cjk_fonts()
+    stylesheets = (
+        [CSS(string=base_css, url_fetcher=safe_url_fetcher)] if base_css else []
+    )
+    document = HTML(string=html, base_url=None, url_fetcher=safe_url_fetcher).render(
+        stylesheets=stylesheets
+    )
+    return document.write_pdf(), len(document.pages)
 
 
 def render_pdf(

@@ -57,21 +57,39 @@ def recent_failures(username: str, ip_address: str) -> int:
     )
 
 
-def cooloff_for_failures(failures: int) -> timedelta:
-    """5 failures → 5 minutes, 10 → 30 minutes, 15 or more → 4 hours."""
-    limit = max(1, int(getattr(settings, "AXES_FAILURE_LIMIT", 5)))
-    tier = max(0, failures // limit - 1)
-    return COOLOFF_TIERS[min(tier, len(COOLOFF_TIERS) - 1)]
+def cooloff_for_failures(
+    failures: int,
+    *,
+    limit: int | None = None,
+    tiers: list[timedelta] | None = None,
+) -> timedelta:
+    """5 failures → 5 minutes, 10 → 30 minutes, 15 or more → 4 hours (the
+    security policy passes its own limit and tiers)."""
+    if limit is None:
+        configured = getattr(settings, "AXES_FAILURE_LIMIT", 5)
+        limit = configured if isinstance(configured, int) else 5
+    tiers = tiers or COOLOFF_TIERS
+    tier = max(0, failures // max(1, limit) - 1)
+    return tiers[min(tier, len(tiers) - 1)]
 
 
-def axes_cooloff(request: HttpRequest | None) -> timedelta:
-    """Return the cool-off for this login attempt (``AXES_COOLOFF_TIME``)."""
+def axes_cooloff(
+    request: HttpRequest | None,
+    *,
+    limit: int | None = None,
+    tiers: list[timedelta] | None = None,
+) -> timedelta:
+    """Return the cool-off for this login attempt (``AXES_COOLOFF_TIME`` goes
+    through ``security.policy.axes_cooloff``, which passes the policy's limit
+    and tiers)."""
+    tiers = tiers or COOLOFF_TIERS
     if request is None:
-        return COOLOFF_TIERS[0]
+        return tiers[0]
     username = _attempted_username(request)
     if not username:
-        return COOLOFF_TIERS[0]
-    return cooloff_for_failures(recent_failures(username, _address(request)))
+        return tiers[0]
+    failures = recent_failures(username, _address(request))
+    return cooloff_for_failures(failures, limit=limit, tiers=tiers)
 
 
 class SessionRefreshMiddleware:

@@ -36,8 +36,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def portal_url() -> Iterator[str]:
+def _serve(extra_env: dict[str, str]) -> Iterator[str]:
     workdir = Path(tempfile.mkdtemp(prefix="jinwei-browser-"))
     port = _free_port()
     env = {
@@ -57,6 +56,7 @@ def portal_url() -> Iterator[str]:
         # the demo ledger is small: exports of more rows than this become jobs
         "EXPORT_INLINE_MAX_ROWS": "5",
         "QUEUE_POLL_SECONDS": "0.5",
+        **extra_env,
     }
     PORTAL_ENV.update(env)
     manage = [sys.executable, str(ROOT / "manage.py")]
@@ -89,6 +89,18 @@ def portal_url() -> Iterator[str]:
     server.wait(timeout=10)
     log.close()
     shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def portal_url() -> Iterator[str]:
+    """The demo as ``make run`` serves it (SECURITY_DEMO_EXEMPT on)."""
+    yield from _serve({"SECURITY_DEMO_EXEMPT": "1"})
+
+
+@pytest.fixture(scope="session")
+def strict_portal_url() -> Iterator[str]:
+    """The demo data with production's security policy: two-factor enforced."""
+    yield from _serve({"SECURITY_DEMO_EXEMPT": "0"})
 
 
 @pytest.fixture(scope="session")

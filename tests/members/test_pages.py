@@ -129,7 +129,7 @@ class PositionChangeTests(PortalTestCase):
         response = self.post_as(
             self.office,
             reverse("members:position_assign", args=[position.pk]),
-            {"person": newcomer.pk, "start_on": "2020-01-01"},
+            {"person": newcomer.pk, "start_on": "2022-09-22"},
         )
         self.assertContains(response, "新任职日期必须晚于现任")
         self.assertEqual(Membership.objects.filter(person=newcomer).count(), 0)

@@ -73,14 +73,19 @@ class PersonAccountUnitTests(PortalTestCase):
             "date_joined_0": "2026-01-01",
             "date_joined_1": "08:00:00",
         }
-        response = self.post_as(self.office, url, data)
+        # accounts are the system administrator's (三员分立, security app)
+        from tests.security.helpers import make_admins
+
+        sysadmin = make_admins()["system"]
+        self.assertEqual(self.post_as(self.office, url, data).status_code, 403)
+        response = self.post_as(sysadmin, url, data)
         self.assertContains(
             response, "账号的所属单位须与对应人员 杨柳 的单位（区财政局）一致"
         )
         self.assertEqual(User.objects.get(pk=self.liaison_b.pk).unit, self.unit_b)
         self.assertSees(self.liaison_b, self.task_a, False)
         # without a person, the account's unit is its own
-        response = self.post_as(self.office, url, {**data, "person": ""})
+        response = self.post_as(sysadmin, url, {**data, "person": ""})
         self.assertEqual(response.status_code, 302)
         self.assertEqual(User.objects.get(pk=self.liaison_b.pk).unit, self.unit_a)
 

@@ -9,11 +9,8 @@ from django.conf import settings
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from jinwei_ip.lib.security import (
-    COOLOFF_TIERS,
-    axes_cooloff,
-    cooloff_for_failures,
-)
+from jinwei_ip.lib.security import COOLOFF_TIERS, cooloff_for_failures
+from security.policy import axes_cooloff
 from tests.base import PortalTestCase
 from tests.cast import PASSWORD
 
@@ -23,7 +20,9 @@ class LockoutTests(PortalTestCase):
 
     def setUp(self) -> None:
         self.url = reverse("login")
-        self.limit = settings.AXES_FAILURE_LIMIT
+        from security.policy import current_policy
+
+        self.limit = current_policy().lockout_failures
 
     def login(self, username: str, password: str, ip: str):
         self.client.logout()
@@ -38,8 +37,10 @@ class LockoutTests(PortalTestCase):
     def test_settings(self) -> None:
         self.assertTrue(settings.AXES_ENABLED)
         self.assertEqual(settings.AXES_LOCKOUT_PARAMETERS, [["username", "ip_address"]])
+        # the limit and the tiers are the security policy's (security admin's page)
+        self.assertEqual(settings.AXES_COOLOFF_TIME, "security.policy.axes_cooloff")
         self.assertEqual(
-            settings.AXES_COOLOFF_TIME, "jinwei_ip.lib.security.axes_cooloff"
+            settings.AXES_FAILURE_LIMIT, "security.policy.axes_failure_limit"
         )
 
     def test_locked_after_limit_even_with_the_right_password(self) -> None:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.urls import reverse
 
 from meetings import services as meeting_services
-from tasks import services
+from tasks import extensions, services
 from tasks.models import Task
 from tests.base import PortalTestCase
 from tests.meetings import factories as mf
@@ -34,7 +34,7 @@ class QueueTests(PortalTestCase):
             task=Task.objects.get(pk=self.closing.pk), by=self.liaison_a
         )
         self.extending = make_task(by=self.office, lead=self.unit_b, title="开展宣传周")
-        self.extension = services.extension_request(
+        self.extension = extensions.extension_request(
             task=self.extending,
             by=self.liaison_b,
             reason="活动延后",
@@ -68,7 +68,7 @@ class QueueTests(PortalTestCase):
         self.assertIn(self.minutes.get_absolute_url(), page)
         self.assertIn(self.extending.code, page)
         self.assertNotIn("审核销号", page)
-        services.extension_decide(
+        extensions.extension_decide(
             extension=self.extension, approve=True, by=self.leader
         )
         meeting_services.minutes_approve(minutes=self.minutes, by=self.leader)

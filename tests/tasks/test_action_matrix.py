@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from members.models import Unit
-from tasks import services
+from tasks import extensions, services
 from tasks.models import Extension, Task
 from tests.base import PortalTestCase
 
@@ -66,7 +66,7 @@ class ActionMatrixTests(PortalTestCase):
         if state == "signed":
             return task
         if state == "pending_extension":
-            services.extension_request(
+            extensions.extension_request(
                 task=self.fresh(task),
                 by=self.liaison_a,
                 reason="现场核查尚未完成",
@@ -158,7 +158,7 @@ class ActionMatrixTests(PortalTestCase):
         yield "closure", lambda: services.closure_request(task=fresh(), by=user)
         yield (
             "extension",
-            lambda: services.extension_request(
+            lambda: extensions.extension_request(
                 task=fresh(),
                 by=user,
                 reason="需协调单位较多",
@@ -195,7 +195,7 @@ class ActionMatrixTests(PortalTestCase):
         for extension in Extension.objects.filter(task=task):
             yield (
                 f"decide:{extension.pk}",
-                lambda e=extension: services.extension_decide(
+                lambda e=extension: extensions.extension_decide(
                     extension=e, approve=True, by=user, note="同意"
                 ),
             )

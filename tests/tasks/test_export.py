@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from jinwei_ip.lib.xlsx import safe_cell
-from tasks import services
+from tasks import extensions, services
 from tasks.models import Task
 from tests.base import PortalTestCase
 
@@ -34,13 +34,13 @@ class ExportTests(PortalTestCase):
         services.progress_report_file(
             task=task, by=self.liaison_a, text="@SUM(1,2) 已完成一半", percent=50
         )
-        ext = services.extension_request(
+        ext = extensions.extension_request(
             task=task,
             by=self.liaison_a,
             reason="r",
             new_due_on=task.due_on + timedelta(days=10),
         )
-        services.extension_decide(extension=ext, approve=True, by=self.leader)
+        extensions.extension_decide(extension=ext, approve=True, by=self.leader)
         make_task(by=self.office, lead=self.unit_out, title="林业局任务")
         response = self.get_as(self.liaison_a, reverse("tasks:export"))
         self.assertEqual(response.status_code, 200)

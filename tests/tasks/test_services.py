@@ -11,7 +11,7 @@ from django.utils import timezone
 from meetings.models import Minutes
 from members.models import Unit
 from notices.models import Notification
-from tasks import services
+from tasks import extensions, services
 from tasks.models import CoUnit, Extension, Task, TaskEvent
 from tests.base import PortalTestCase
 
@@ -207,36 +207,36 @@ class LifecycleTests(PortalTestCase):
 
     def test_extension_keeps_every_deadline(self):
         original = self.task.due_on
-        first = services.extension_request(
+        first = extensions.extension_request(
             task=self.task,
             by=self.liaison_a,
             reason="协调难度大",
             new_due_on=original + timedelta(days=30),
         )
         with self.assertRaises(ValidationError):  # one pending at a time
-            services.extension_request(
+            extensions.extension_request(
                 task=self.refresh(),
                 by=self.liaison_a,
                 reason="再延",
                 new_due_on=original + timedelta(days=60),
             )
-        services.extension_decide(extension=first, approve=True, by=self.leader)
+        extensions.extension_decide(extension=first, approve=True, by=self.leader)
         self.assertEqual(self.refresh().due_on, original + timedelta(days=30))
         self.assertEqual(self.task.original_due_on, original)
         with self.assertRaises(ValidationError):  # not later than current
-            services.extension_request(
+            extensions.extension_request(
                 task=self.task,
                 by=self.liaison_a,
                 reason="x",
                 new_due_on=original + timedelta(days=10),
             )
-        second = services.extension_request(
+        second = extensions.extension_request(
             task=self.task,
             by=self.liaison_a,
             reason="再延",
             new_due_on=original + timedelta(days=50),
         )
-        services.extension_decide(
+        extensions.extension_decide(
             extension=second, approve=False, by=self.office, note="时限不宜再延"
         )
         self.assertEqual(self.refresh().due_on, original + timedelta(days=30))
@@ -249,7 +249,7 @@ class LifecycleTests(PortalTestCase):
             ["approved", "rejected"],
         )
         with self.assertRaises(ValidationError):  # co-unit may not ask
-            services.extension_request(
+            extensions.extension_request(
                 task=self.task,
                 by=self.liaison_b,
                 reason="x",

@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tasks import services
+from tasks import extensions, services
 from tasks.models import Extension, ProgressReport, Task
 from tasks.timeline import build_timeline
 from tests.base import PortalTestCase
@@ -74,15 +74,15 @@ class TaskPageQueryTests(PortalTestCase):
             version=co.edit_version,
         )
         task = Task.objects.get(pk=self.task.pk)
-        first = services.extension_request(
+        first = extensions.extension_request(
             task=task,
             by=self.liaison_a,
             reason="案件移送需要时间",
             new_due_on=task.due_on + timedelta(days=30),
         )
-        services.extension_decide(extension=first, approve=True, by=self.office)
+        extensions.extension_decide(extension=first, approve=True, by=self.office)
         task = Task.objects.get(pk=self.task.pk)
-        services.extension_request(
+        extensions.extension_request(
             task=task,
             by=self.liaison_a,
             reason="等待法院判决",

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from tasks import plans, services
+from tasks import extensions, plans, services
 from tasks.models import Evidence, ProgressReport, Task
 from tests.base import PortalTestCase
 
@@ -112,7 +112,7 @@ class ExtensionFormTests(PortalTestCase):
         self.url = reverse("tasks:extension", args=[self.task.pk])
 
     def test_a_date_too_far_and_no_reason_are_said_at_once(self):
-        latest = services.extension_latest(self.task.due_on)
+        latest = extensions.extension_latest(self.task.due_on)
         far = latest.replace(year=latest.year + 1)
         response = self.post_as(
             self.liaison_a, self.url, {"new_due_on": far.isoformat(), "reason": ""}
@@ -143,14 +143,14 @@ class ExtensionFormTests(PortalTestCase):
         from tasks.forms import ExtensionRequestForm
 
         due = self.task.due_on
-        latest = services.extension_latest(due)
+        latest = extensions.extension_latest(due)
         for new in (due, latest + timedelta(days=1)):
             form = ExtensionRequestForm(
                 {"new_due_on": new.isoformat(), "reason": "场地协调"}, task=self.task
             )
             self.assertFalse(form.is_valid(), new)
             with self.assertRaises(ValidationError) as refused:
-                services.extension_request(
+                extensions.extension_request(
                     task=Task.objects.get(pk=self.task.pk),
                     by=self.liaison_a,
                     reason="场地协调",
@@ -288,7 +288,7 @@ class PendingExtensionNoteTests(PortalTestCase):
         page = self.get_as(self.liaison_a, task.get_absolute_url())
         self.assertContains(page, extension_url)
         new = task.due_on + timedelta(days=30)
-        services.extension_request(
+        extensions.extension_request(
             task=Task.objects.get(pk=task.pk),
             by=self.liaison_a,
             reason="场地协调",
@@ -505,7 +505,7 @@ class OverdueExtensionTests(PortalTestCase):
             [f"申请延至的日期 {past} 已过，请填写今天（{today}）或以后的日期。"],
         )
         with self.assertRaises(ValidationError):
-            services.extension_request(
+            extensions.extension_request(
                 task=Task.objects.get(pk=task.pk),
                 by=self.liaison_a,
                 reason="等待材料",

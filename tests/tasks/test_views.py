@@ -19,7 +19,7 @@ from meetings.models import Minutes
 from members.models import Unit, User
 from members.services import account_create
 from notices.models import Notification
-from tasks import services
+from tasks import extensions, services
 from tasks.models import Evidence, ProgressReport, Task, WorkdayOverride, WorkPlan
 from tests.base import PortalTestCase
 
@@ -190,7 +190,7 @@ class RoleTests(PortalTestCase):
         self.client.force_login(self.office)
         for name in ("sign", "closure", "return", "close", "waive"):
             self.assertEqual(self.client.get(self.url(name)).status_code, 405, name)
-        ext = services.extension_request(
+        ext = extensions.extension_request(
             task=self.task,
             by=self.liaison_a,
             reason="r",

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from notices.models import Notification
-from tasks import services
+from tasks import extensions, services
 from tasks.models import Extension, ProgressReport, Task, TaskEvent
 from tests.base import PortalTestCase
 
@@ -108,7 +108,7 @@ class WorkflowGuardTests(PortalTestCase):
                 version=co_report.edit_version,
             )
         with self.assertRaisesMessage(ValidationError, "如需延期请待退回后再申请"):
-            services.extension_request(
+            extensions.extension_request(
                 task=Task.objects.get(pk=self.task.pk),
                 by=self.liaison_a,
                 reason="x",
@@ -131,7 +131,7 @@ class WorkflowGuardTests(PortalTestCase):
         self.assertContains(response, "请先签收任务，再报送进展。")
 
     def test_extension_page_with_one_pending_says_so(self):
-        services.extension_request(
+        extensions.extension_request(
             task=Task.objects.get(pk=self.task.pk),
             by=self.liaison_a,
             reason="等待批复",
@@ -143,10 +143,10 @@ class WorkflowGuardTests(PortalTestCase):
 
     def test_extension_is_one_year_at_most(self):
         due = self.task.due_on
-        latest = services.extension_latest(due)
+        latest = extensions.extension_latest(due)
         self.assertEqual(latest, due.replace(year=due.year + 1))
         self.assertEqual(
-            services.extension_latest(date(2028, 2, 29)), date(2029, 2, 28)
+            extensions.extension_latest(date(2028, 2, 29)), date(2029, 2, 28)
         )
         page = self.get_as(self.liaison_a, self.url("extension"))
         self.assertContains(
@@ -221,7 +221,7 @@ class ExtensionDecisionTests(PortalTestCase):
     def setUp(self):
         self.task = make_task(by=self.office, lead=self.unit_a)
         services.task_sign(task=self.task, by=self.liaison_a)
-        self.extension = services.extension_request(
+        self.extension = extensions.extension_request(
             task=Task.objects.get(pk=self.task.pk),
             by=self.liaison_a,
             reason="案件移送需要时间",
@@ -233,7 +233,7 @@ class ExtensionDecisionTests(PortalTestCase):
         self.assertContains(page, f'href="#extension-{self.extension.pk}"')
         self.assertContains(page, "审批延期申请（申请延至")
         self.assertNotContains(page, "当前没有需要您办理的事项。")
-        services.extension_decide(
+        extensions.extension_decide(
             extension=self.extension, approve=True, by=self.office
         )
         page = self.get_as(self.leader, self.task.get_absolute_url())
@@ -256,7 +256,7 @@ class ExtensionDecisionTests(PortalTestCase):
         waiting = Notification.objects.filter(url=url, read_at__isnull=True)
         approvers = set(waiting.values_list("recipient__username", flat=True))
         self.assertTrue({"office", self.leader.username} <= approvers, approvers)
-        services.extension_decide(
+        extensions.extension_decide(
             extension=self.extension, approve=True, by=self.leader
         )
         self.assertFalse(waiting.exists())

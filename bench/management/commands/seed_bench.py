@@ -3,6 +3,7 @@
 Ten years of the group by default: about 120 meetings of all four kinds with
 attendance, issued minutes and decided matters; 20,000 tasks over the 12 member
 units with co-units and lights in every state; 100,000 progress reports; 200
+campaigns reported weekly (bench/seed/campaigns.py); 200
 accounts (office, leaders, liaisons and unit heads). Everything is written with
 ``bulk_create`` in batches from a fixed random seed, so two runs on empty
 databases give the same rows. Object permissions are written only as production
@@ -26,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.seed.base import BENCH_PASSWORD
+from bench.seed.campaigns import CampaignSeeder
 from bench.seed.meetings import MeetingSeeder
 from bench.seed.people import PeopleSeeder
 from bench.seed.tasks import TaskSeeder
@@ -36,7 +38,7 @@ from members.services import founding_load
 from tasks.models import ProgressReport, Task
 
 
-class Command(PeopleSeeder, MeetingSeeder, TaskSeeder, BaseCommand):
+class Command(PeopleSeeder, MeetingSeeder, TaskSeeder, CampaignSeeder, BaseCommand):
     help = "Fill the database with a large, repeatable data set for the benchmarks."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -45,6 +47,7 @@ class Command(PeopleSeeder, MeetingSeeder, TaskSeeder, BaseCommand):
         parser.add_argument("--reports", type=int, default=100000)
         parser.add_argument("--users", type=int, default=200)
         parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument("--campaigns", type=int, default=200)
         parser.add_argument(
             "--force",
             action="store_true",
@@ -84,6 +87,8 @@ class Command(PeopleSeeder, MeetingSeeder, TaskSeeder, BaseCommand):
             self._step("tasks and grants", started)
             self.make_reports(options["reports"])
             self._step("progress reports", started)
+            self.make_campaigns(options["campaigns"])
+            self._step("campaigns and their weekly figures", started)
         if connection.vendor == "postgresql":
             # Fresh statistics for the planner, and the visibility map set as
             # autovacuum keeps it on a live database (index-only scans need it).

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from members import demo as members_demo
 from members.services import founding_load, office_group_sync
 
-OWN_APPS = ("members", "duties", "meetings", "tasks")
+OWN_APPS = ("members", "security", "duties", "meetings", "tasks", "campaigns", "annual")
 
 
 class Command(BaseCommand):
@@ -27,7 +27,9 @@ class Command(BaseCommand):
         for config in apps.get_app_configs():
             if config.name in OWN_APPS and config.name != "members":
                 if find_spec(f"{config.name}.demo") is not None:
-                    import_module(f"{config.name}.demo").load()
+                    rows = import_module(f"{config.name}.demo").load()
+                    if isinstance(rows, list):  # more demo logins to print
+                        logins += rows
         self.stdout.write(
             _("演示账号（密码均为 %(pw)s）：") % {"pw": members_demo.DEMO_PASSWORD}
         )
