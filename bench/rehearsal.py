@@ -244,7 +244,8 @@ def rehearsal(args: argparse.Namespace) -> None:
     from django.utils import timezone
 
     from jobs.models import Job, Mail
-    from tasks.models import ProgressReport, ReminderLog
+    from notices.models import ReminderLog
+    from tasks.models import ProgressReport
 
     subprocess.run(
         ["redis-cli", "-n", "11", "flushdb"], check=True, capture_output=True
