@@ -25,7 +25,7 @@ def ledger_job_title(kind: str) -> str:
 
 
 def _selection(job: Job, progress: exports.Progress):
-    from .views import filtered_tasks
+    from .views_ledger import filtered_tasks
 
     progress(5, _("读取任务"))
     form, qs = filtered_tasks(job.owner, QueryDict(job.params.get("query", "")))

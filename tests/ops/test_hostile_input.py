@@ -31,6 +31,7 @@ from members.models import Membership, Person, Position, Unit, User
 from notices.models import Notification
 from oversight import services as bulletins
 from oversight.models import Bulletin
+from tasks import extensions as task_extensions
 from tasks import services as task_services
 from tasks.models import (
     CoUnit,
@@ -158,7 +159,7 @@ class World:
     @cached_property
     def extension(self) -> Extension:
         task = self.task
-        return task_services.extension_request(
+        return task_extensions.extension_request(
             task=task,
             by=self.liaison_a,
             reason="需要协调",
