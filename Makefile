@@ -74,6 +74,7 @@ format: $(VENV)/.test
 	$(VENV)/bin/ruff format .
 
 check: $(VENV)/.base
+	@mkdir -p var
 	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-secret-key-value ALLOWED_HOSTS=portal.example.invalid \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
