@@ -35,7 +35,8 @@ def fill_snapshots(apps, schema_editor):
         for a in (
             Attendance.objects.using(db).filter(meeting=meeting)
             .select_related("person", "unit", "substitute")
-            .order_by("unit__order", "id")
+            # people of no unit after the units, on every database
+            .order_by(models.F("unit__order").asc(nulls_last=True), "id")
         ):
             groups.setdefault(a.status, []).append(_label(a))
         if meeting.kind == "plenary":

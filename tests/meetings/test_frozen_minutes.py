@@ -120,9 +120,23 @@ class FrozenMinutesTests(PortalTestCase):
         migration.fill_snapshots(apps, SimpleNamespace(connection=connection))
         self.minutes.refresh_from_db()
         draft.refresh_from_db()
-        # What the document showed; reader_unit_ids came later (minutes issued
-        # before it are read by the meeting's units, as they were then).
-        self.assertEqual(self.minutes.snapshot, document_facts(self.minutes))
+        # What the document showed then: the facts as today, but the names in
+        # the migration's own order (the units in order, people of no unit
+        # after them; the protocol order with the 组长 first came later).
+        # reader_unit_ids came later too (minutes issued before it are read by
+        # the meeting's units, as they were then).
+        facts = document_facts(self.minutes)
+        self.assertEqual(
+            {k: v for k, v in self.minutes.snapshot.items() if k != "name_lists"},
+            {k: v for k, v in facts.items() if k != "name_lists"},
+        )
+        self.assertEqual(
+            self.minutes.snapshot["name_lists"],
+            [
+                {"status": "present", "names": "区司法局 蒋平、王建华"},
+                {"status": "absent", "names": "区财政局 杨柳"},
+            ],
+        )
         self.assertEqual(draft.snapshot, {})
 
     def test_who_the_minutes_went_to_is_worked_out_at_issue_only(self):
