@@ -21,9 +21,10 @@ import os
 import random
 import re
 import threading
+import time
 import uuid
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 from locustfile import CSRF, PASSWORD, PEOPLE, THINK
 
 HOSTS = os.environ["BENCH_HOSTS"].split(",")
@@ -31,6 +32,26 @@ ACKS = os.environ["BENCH_ACKS"]
 PERCENT = re.compile(r'name="percent"[^>]*value="(\d+)"')
 _lock = threading.Lock()
 RUN = uuid.uuid4().hex[:8]
+
+
+# BENCH_TIMINGS (the capacity steps): every request's time, so the steady state
+# can be measured without the sign-ins (a deliberately slow password hash) of
+# people still arriving.
+TIMINGS = os.environ.get("BENCH_TIMINGS")
+
+
+@events.request.add_listener
+def record_timing(request_type, name, response_time, exception, **_kw) -> None:
+    if not TIMINGS:
+        return
+    line = {
+        "t": round(time.time(), 3),
+        "name": name,
+        "ms": round(response_time, 1),
+        "error": exception is not None,
+    }
+    with _lock, open(TIMINGS, "a", encoding="utf-8") as f:
+        f.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
 def ack(line: dict) -> None:

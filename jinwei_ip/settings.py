@@ -329,6 +329,9 @@ HUEY = {
 if QUEUE_URL:
     HUEY["url"] = QUEUE_URL
 else:
+    # huey opens its file on import: any manage.py command in a fresh clone
+    # (before `make` has made var/) needs the folder
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     HUEY["filename"] = str(VAR_DIR / "huey.sqlite3")
 # Losing nothing when a worker dies (jobs.services): a job's lease and a mail's
 # claim run out after these seconds, and the sweep re-enqueues rows that waited
