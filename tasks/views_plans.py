@@ -29,18 +29,15 @@ from .forms import (
     WorkdayOverrideForm,
     WorkPlanForm,
 )
-from .importer import (
-    already_due,
-    already_in_plan,
-    parse_work_plan,
-    template_workbook,
-)
+from .importer import parse_work_plan
 from .models import (
     CoUnit,
     WorkdayOverride,
     WorkPlan,
 )
 from .plan_cells import accepted_names
+from .plan_rows import already_due, already_in_plan
+from .plan_template import template_workbook
 
 PER_PAGE = 30
 IMPORT_SESSION_KEY = "tasks_plan_import"
