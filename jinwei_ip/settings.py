@@ -341,6 +341,9 @@ QUEUE_CLAIM_SECONDS = int(os.environ.get("QUEUE_CLAIM_SECONDS", "120"))
 QUEUE_GRACE_SECONDS = int(os.environ.get("QUEUE_GRACE_SECONDS", "300"))
 # Ledger exports of more rows than this are made by a worker, with a progress page.
 EXPORT_INLINE_MAX_ROWS = int(os.environ.get("EXPORT_INLINE_MAX_ROWS", "300"))
+# Work-plan imports of more rows than this are written by a worker, with a
+# progress page; smaller ones in the request that confirms them.
+PLAN_IMPORT_JOB_ROWS = int(os.environ.get("PLAN_IMPORT_JOB_ROWS", "200"))
 # The daily digest goes out from this hour (Asia/Shanghai) on, by the queue's
 # scheduler; ``manage.py send_reminders`` does the same by hand.
 REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "8"))

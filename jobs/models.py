@@ -2,7 +2,8 @@
 delivers.
 
 ``Mail`` is one outgoing e-mail (the outbox); ``Job`` is one long piece of work a
-person asked for (an export), with its progress and its file. A queue message only
+person asked for (an export, an import), with its progress and its result: a
+file to download, or a page to go to with a line saying what was done. A queue message only
 says "look at row N": a message lost with a dead worker is found again by the
 sweep (``jobs.services.sweep``) from the rows, and a message delivered twice finds
 its row already done.
@@ -112,6 +113,12 @@ class Job(models.Model):
     file = models.FileField(_("文件"), upload_to="jobs/%Y/%m/", blank=True)
     filename = models.CharField(_("文件名"), max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
+    # a job whose result is a page (an import: the plan it filled), not a file
+    result_url = models.CharField(_("结果链接"), max_length=500, blank=True)
+    result_text = models.CharField(_("结果"), max_length=300, blank=True)
+    # the same request made twice (a form submitted twice) is one job: a
+    # non-empty key is unique per person and kind (``services.job_start``)
+    key = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     enqueued_at = models.DateTimeField(null=True, blank=True, editable=False)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
@@ -131,7 +138,12 @@ class Job(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100), name="job_progress_at_most_100"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "kind", "key"],
+                condition=~models.Q(key=""),
+                name="job_once_per_key",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -145,8 +157,12 @@ class Job(models.Model):
         return self.state in (self.State.PENDING, self.State.RUNNING)
 
     @property
-    def is_done(self) -> bool:
+    def has_file(self) -> bool:
         return self.state == self.State.DONE and bool(self.file)
+
+    @property
+    def has_link(self) -> bool:
+        return self.state == self.State.DONE and bool(self.result_url)
 
     @property
     def can_retry(self) -> bool:

@@ -1,4 +1,5 @@
-"""Background work: the outbox, export jobs and the sweep that loses nothing.
+"""Background work: the outbox, jobs (exports, imports) and the sweep that loses
+nothing.
 
 The rows are the truth and the queue (huey, ``jobs.background``) only delivers
 "look at row N". Every step claims its row with one conditional UPDATE before it
@@ -17,7 +18,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -159,24 +160,45 @@ def mail_resend(*, mail: Mail) -> Mail:
     return mail
 
 
-# --- export jobs ---------------------------------------------------------------
+# --- jobs ----------------------------------------------------------------------
 
 
 def job_start(
-    *, owner: User, kind: str, title: str, params: dict, back_url: str = ""
+    *,
+    owner: User,
+    kind: str,
+    title: str,
+    params: dict,
+    back_url: str = "",
+    key: str = "",
 ) -> Job:
-    """A job for ``owner``, run by a worker after commit."""
+    """A job for ``owner``, run by a worker after commit.
+
+    With a ``key`` (say, the upload a confirmation names), asking again for the
+    same kind and key gives the job already asked for instead of a second one:
+    a form submitted twice, even at the same moment, is done once.
+    """
     if kind not in exports.RUNNERS:
         raise ValueError(f"unknown job kind {kind!r}")
+    if key:
+        earlier = Job.objects.filter(owner=owner, kind=kind, key=key).first()
+        if earlier is not None:
+            return earlier
     params = {"lang": translation.get_language() or settings.LANGUAGE_CODE, **params}
-    job = Job.objects.create(
-        owner=owner,
-        kind=kind,
-        title=title[:200],
-        params=params,
-        back_url=back_url[:500],
-        enqueued_at=timezone.now(),
-    )
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(
+                owner=owner,
+                kind=kind,
+                title=title[:200],
+                params=params,
+                back_url=back_url[:500],
+                key=key,
+                enqueued_at=timezone.now(),
+            )
+    except IntegrityError:
+        # the same key, created by a request running alongside this one
+        return Job.objects.get(owner=owner, kind=kind, key=key)
     transaction.on_commit(lambda: _enqueue_job(job.pk))
     return job
 
@@ -240,11 +262,22 @@ def job_run(*, job_id: int) -> str:
             return _job_failed(
                 job,
                 _(
-                    "生成文件时出错（%(e)s）。可以点击“重试”再试一次；"
+                    "处理时出错（%(e)s）。可以点击“重试”再试一次；"
                     "如果仍然失败，请联系系统管理员。"
                 )
                 % {"e": error.__class__.__name__},
             )
+    if isinstance(output, exports.Link):
+        Job.objects.filter(pk=job.pk).update(
+            state=Job.State.DONE,
+            progress=100,
+            step="",
+            result_url=output.url[:500],
+            result_text=output.text[:300],
+            finished_at=timezone.now(),
+            lease_until=None,
+        )
+        return "done"
     ext = os.path.splitext(output.filename)[1]
     job.file.save(
         f"{job.owner_id}-{uuid.uuid4().hex}{ext}", ContentFile(output.data), save=False

@@ -1,4 +1,5 @@
-"""A person's exports (progress, then the file) and the office's outbox."""
+"""A person's jobs (progress, then the file or the page they made) and the
+office's outbox."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job_for(request.user, pk)
-    if not job.is_done:
+    if not job.has_file:
         raise Http404
     try:
         handle = job.file.open("rb")

@@ -1,16 +1,20 @@
-"""The tasks app's work on the job queue (``jobs``): the ledger exports too large
-for a request."""
+"""The tasks app's work on the job queue (``jobs``): the ledger exports and the
+work-plan imports too large for a request."""
 
 from __future__ import annotations
 
-from django.http import QueryDict
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobs import exports
 from jobs.models import Job
+from members.models import Unit
 
-from . import ledger_pdf
+from . import ledger_pdf, plans
+from .access import get_plan_for
 from .ledger import XLSX_TYPE, ledger_rows, ledger_workbook
 
 
@@ -84,3 +88,63 @@ def ledger_pdf_job(job: Job, progress: exports.Progress) -> exports.Output:
     return exports.Output(
         data, ledger_pdf.filename(timezone.localdate(now)), "application/pdf"
     )
+
+
+# --- work-plan imports --------------------------------------------------------
+
+
+def plan_import_title(plan) -> str:
+    return _("导入工作计划：%(plan)s") % {"plan": plan.title}
+
+
+@exports.runner("plan_import")
+def plan_import(job: Job, progress: exports.Progress) -> exports.Link:
+    """The rows the office previewed and confirmed (kept on the job by the
+    confirmation, as the preview kept them in the session), written as the
+    plan's tasks in one transaction: a failure writes nothing and can be retried.
+
+    The import and the job's link to its result commit together, so an attempt
+    whose worker died after the commit is not imported again by the next.
+    """
+    try:
+        plan = get_plan_for(job.owner, job.params["plan"], office=True)
+    except (Http404, PermissionDenied) as error:
+        raise exports.JobError(
+            _(
+                "无法导入：该工作计划已删除，或您已无权向其导入任务"
+                "（只有领导小组办公室可以导入）。未写入任何数据。"
+            )
+        ) from error
+    url, text = (
+        Job.objects.filter(pk=job.pk).values_list("result_url", "result_text").get()
+    )
+    if url:
+        return exports.Link(url, text)
+    rows = job.params["rows"]
+
+    def checked(done: int, total: int) -> None:
+        progress(
+            5 + 45 * done // total,
+            _("已核对 %(n)d / %(t)d 行") % {"n": done, "t": total},
+        )
+
+    progress(5, _("核对单位和职责条款"))
+    try:
+        units = plans.work_plan_recheck(rows, progress=checked)
+        progress(50, _("写入 %(n)d 项任务") % {"n": len(rows)})
+        with transaction.atomic():
+            tasks = plans.work_plan_import(
+                plan=plan, rows=rows, by=job.owner, checked=units
+            )
+            link = exports.Link(
+                plan.get_absolute_url(),
+                _("已向“%(plan)s”导入 %(n)d 项任务。")
+                % {"plan": plan.title, "n": len(tasks)},
+            )
+            params = {k: v for k, v in job.params.items() if k != "rows"}
+            Job.objects.filter(pk=job.pk).update(
+                result_url=link.url, result_text=link.text, params=params
+            )
+    except (ValidationError, Unit.DoesNotExist) as error:
+        raise exports.JobError(plans.import_failure(error)) from error
+    return link

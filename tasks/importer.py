@@ -15,8 +15,10 @@ blank rows above the table, a header over two rows, columns named in other words
 and in any order, extra columns, category headings across the table, cells merged
 over several rows, deadlines in words, CSVs in GBK. ``plan_reader`` turns the file
 into a grid of cells (merged cells filled in), ``plan_cells`` reads single cells
-(column names, deadlines, unit phrases); this module finds the header, tells
-headings from tasks and checks every row.
+(column names, deadlines, unit phrases), ``plan_rows`` checks one task row
+against the database; this module finds the header, tells headings from tasks
+and puts the rows together (repeats, numbering). The workbook to fill in is
+``plan_template``.
 
 Flow: ``parse_work_plan(bytes, year, name)`` → ``ParseResult`` (rows as plain
 JSON-able dicts + errors + how the file was read). The preview page shows it and
@@ -32,26 +34,19 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db import models
 from django.utils.translation import gettext as _
 
-from duties.models import DutyClause
 from jinwei_ip.lib.xlsx import FORMULA_PREFIXES
-from members.models import Unit, UnitAlias, normalize_unit_name
 
 from .plan_cells import (
-    ALL_MEMBERS,
     ROLE_LABELS,
-    Due,
-    Units,
     accepted_names,
+    cell_text,
     read_due,
-    read_units,
     role_of,
-    split_phrase,
-    units_in_text,
 )
 from .plan_reader import UnreadableFile, read_sheet
+from .plan_rows import Lookups, check_row
 
 COLUMNS = ["序号", "工作任务", "牵头单位", "配合单位", "完成时限", "依据职责"]
 DUTY_CODE = re.compile(r"([A-Za-z]+)-(\d+)")
@@ -151,22 +146,10 @@ class ParseResult:
         return str(top) if top == bottom else f"{top}–{bottom}"
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def parse_due(value, year: int) -> date | None:
     """The date a deadline cell means (``plan_cells.read_due``), or None."""
     due = read_due(value, year)
     return due.on if due else None
-
-
-def split_units(text: str) -> list[str]:
-    return [name for name, _role in split_phrase(text)]
 
 
 def parse_work_plan(data: bytes, year: int, name: str = "plan.xlsx") -> ParseResult:
@@ -197,7 +180,7 @@ def parse_work_plan(data: bytes, year: int, name: str = "plan.xlsx") -> ParseRes
         return result
     top, bottom = result.header_rows
     _read_title(sheet.rows[: top - 1], year, result)
-    lookups = _Lookups()
+    lookups = Lookups()
     marks = example_marks()
     path: list[str] = []  # the category headings above the current row
     for index in range(bottom, len(sheet.rows)):
@@ -211,9 +194,9 @@ def parse_work_plan(data: bytes, year: int, name: str = "plan.xlsx") -> ParseRes
         values = layout.values(sheet.rows[index])
         if layout.formulas(number, values, result.errors):
             continue
-        if all(_text(v) == "" for v in values.values()):
+        if all(cell_text(v) == "" for v in values.values()):
             continue  # blank lines between sections are common in plans
-        if _text(values.get("seq")) in marks:
+        if cell_text(values.get("seq")) in marks:
             # the template's example row, left in by whoever filled it: it
             # would otherwise be assigned as a task (with a past deadline)
             result.examples.append(number)
@@ -229,8 +212,8 @@ def parse_work_plan(data: bytes, year: int, name: str = "plan.xlsx") -> ParseRes
             else:
                 path[:] = [heading]
             continue
-        category = _text(values.get("category")) or " / ".join(path)
-        row = _parse_row(number, values, layout, year, lookups, result.errors)
+        category = cell_text(values.get("category")) or " / ".join(path)
+        row = check_row(number, values, layout, year, lookups, result.errors)
         if row is not None:
             row["category"] = category
             result.rows.append(row)
@@ -301,7 +284,7 @@ def _read_title(above: list[list], year: int, result: ParseResult) -> None:
     """The title written above the table, and a warning when it names another
     year than the plan's (deadlines without a year are the plan's year)."""
     for line in above:
-        texts = [_text(v) for v in line if _text(v)]
+        texts = [cell_text(v) for v in line if cell_text(v)]
         if texts:
             result.title = texts[0][:200]
             break
@@ -380,7 +363,7 @@ class _Layout:
         """The text of a category heading row (“一、加强知识产权保护”), or ""."""
         texts = []
         for role in ("seq", "category", "task"):
-            text = _text(values.get(role))
+            text = cell_text(values.get(role))
             if text and text not in texts:
                 texts.append(text)
         if not texts:
@@ -398,13 +381,13 @@ class _Layout:
                 and any(first <= i <= last for i in details)
             ):
                 return text
-        if any(_text(values.get(r)) for r in DETAIL_ROLES):
+        if any(cell_text(values.get(r)) for r in DETAIL_ROLES):
             return ""
-        seq = _text(values.get("seq"))
+        seq = cell_text(values.get("seq"))
         if (
             HEADING.match(text)
             or REMARK.match(text)
-            or (not _text(values.get("task")) and seq and not seq.isdigit())
+            or (not cell_text(values.get("task")) and seq and not seq.isdigit())
         ):
             return text
         return ""
@@ -425,9 +408,9 @@ def _find_header(
         line = rows[index]
         copied = copies(index)
         columns = [
-            Column(i, _text(v), role_of(v))
+            Column(i, cell_text(v), role_of(v))
             for i, v in enumerate(line)
-            if _text(v) and i not in copied
+            if cell_text(v) and i not in copied
         ]
         if not any(c.role for c in columns):
             continue
@@ -437,7 +420,7 @@ def _find_header(
             bottom = index + 1
             columns = []
             for i in range(len(line)):
-                lower, upper = _text(below[i]), _text(line[i])
+                lower, upper = cell_text(below[i]), cell_text(line[i])
                 if lower and role_of(lower) and lower != upper:
                     columns.append(Column(i, lower, role_of(lower)))
                 elif upper and i not in copied:
@@ -498,364 +481,16 @@ def _is_subheader(line: list, below: list) -> bool:
     header cell merged over both rows)."""
     named = False
     for i, value in enumerate(below):
-        text = _text(value)
+        text = cell_text(value)
         if not text:
             continue
-        above = _text(line[i]) if i < len(line) else ""
+        above = cell_text(line[i]) if i < len(line) else ""
         if text == above:
             continue
         if not role_of(text):
             return False
         named = True
     return named
-
-
-class _Lookups:
-    """Member units and duty clauses, loaded once per file.
-
-    A plan names the same few dozen units and clauses thousands of times, so rows
-    are checked against dicts instead of one query per name or clause code.
-    """
-
-    def __init__(self) -> None:
-        units = list(Unit.objects.members())  # ordered by (order, id)
-        self.members = units
-        self.by_pk: dict[int, Unit] = {u.pk: u for u in units}
-        entries = [(u.name, u) for u in units] + [
-            (name, self.by_pk[unit_id])
-            for name, unit_id in UnitAlias.objects.filter(
-                unit__is_member=True
-            ).values_list("name", "unit_id")
-        ]
-        # The first unit in (order, id) holding a name or alias wins, as in
-        # ``UnitQuerySet.resolve`` (``.first()`` on the same ordering).
-        self.names: dict[str, Unit | None] = {}
-        for name, unit in sorted(entries, key=lambda e: (e[1].order, e[1].pk)):
-            self.names.setdefault(name, unit)
-        self._duties: dict[tuple[str, int], tuple[int, int, str]] | None = None
-        self._spellings: dict[str, Unit | None] = {}
-        self._dues: dict[tuple[str, int], Due | None] = {}
-        self._phrases: dict[str, Units] = {}
-
-    def unit(self, text: str) -> Unit | None:
-        if text in self._spellings:
-            return self._spellings[text]
-        name = normalize_unit_name(text)
-        if name not in self.names:
-            # Variants (金台区司法局 for 区司法局) go through the one resolver;
-            # the answer is kept, so each distinct spelling costs its queries once.
-            self.names[name] = Unit.objects.members().resolve(name)
-        self._spellings[text] = self.names[name]
-        return self.names[name]
-
-    def units(self, text: str) -> Units:
-        """``read_units``, once per distinct phrase."""
-        if text not in self._phrases:
-            self._phrases[text] = read_units(text, self.unit, self.members)
-        return self._phrases[text]
-
-    def due(self, value, year: int) -> Due | None:
-        """``read_due``, once per distinct text (a plan repeats 2027年6月底)."""
-        if not isinstance(value, str):
-            return read_due(value, year)
-        if (value, year) not in self._dues:
-            self._dues[value, year] = read_due(value, year)
-        return self._dues[value, year]
-
-    def duty(self, unit_code: str, number: int) -> tuple[int, int, str] | None:
-        """(pk, unit_id, text) of the clause ``<UNIT CODE>-<number>``,
-        case-insensitive."""
-        if self._duties is None:
-            self._duties = {}
-            rows = DutyClause.objects.values_list(
-                "pk", "unit_id", "unit__code", "number", "text"
-            )
-            for pk, unit_id, code, n, text in rows:
-                self._duties.setdefault((code.lower(), n), (pk, unit_id, text))
-        return self._duties.get((unit_code.lower(), number))
-
-    def duty_codes(self, unit_code: str) -> list[str]:
-        """The clause codes a unit has (GXJ-1 …), for the error on a wrong one."""
-        self.duty(unit_code, 0)  # loads the clauses
-        return [
-            f"{unit_code.upper()}-{n}"
-            for code, n in sorted(self._duties)
-            if code == unit_code.lower()
-        ]
-
-
-def _parse_row(
-    number: int,
-    values: dict,
-    layout: _Layout,
-    year: int,
-    lookups: _Lookups,
-    errors: list[str],
-) -> dict | None:
-    ok = True
-    names = layout.names
-
-    def error(col: str, message: str) -> None:
-        nonlocal ok
-        ok = False
-        errors.append(
-            _("第%(row)d行“%(col)s”：%(msg)s")
-            % {"row": number, "col": col, "msg": message}
-        )
-
-    text = _text(values.get("task"))
-    task_col = names["task"]
-    unit_col = names.get(layout.unit_role, task_col)
-    phrase = _text(values.get(layout.unit_role)) if layout.unit_role else ""
-    if not text:
-        error(task_col, _("不能为空"))
-    body = text
-    from_text = False
-    if text and not phrase:
-        found = units_in_text(text)
-        if found:
-            body, phrase = found
-            unit_col, from_text = task_col, True
-    lead = None
-    co_units: dict[int, Unit] = {}
-    notes: list[str] = []
-    if not phrase:
-        if text:
-            error(
-                unit_col if layout.unit_role else _("牵头单位"),
-                _("不能为空（也可在工作任务末尾用“（某某局负责）”注明）"),
-            )
-    else:
-        read = lookups.units(phrase)
-        for name in read.unknown:
-            error(
-                unit_col,
-                _("“各成员单位”不能作为牵头单位，请写明牵头的单位")
-                if ALL_MEMBERS.match(name)
-                else _("无法识别的单位“%(u)s”") % {"u": name},
-            )
-        if read.lead is None and not read.unknown:
-            error(unit_col, _("没有写明牵头单位：“%(t)s”") % {"t": phrase})
-        lead = read.lead
-        notes.extend(read.notes)
-        for unit in read.co:
-            co_units.setdefault(unit.pk, unit)
-    co_text = _text(values.get(layout.co_role)) if layout.co_role else ""
-    for name in split_units(co_text):
-        if ALL_MEMBERS.match(name):
-            found_units = [u for u in lookups.members if lead is None or u != lead]
-            notes.append(
-                _("“%(w)s”即牵头单位以外的全部成员单位（%(n)d个）")
-                % {"w": name, "n": len(found_units)}
-            )
-        else:
-            unit = lookups.unit(name)
-            if unit is None:
-                error(names[layout.co_role], _("无法识别的单位“%(u)s”") % {"u": name})
-                continue
-            found_units = [unit]
-        for unit in found_units:
-            co_units.setdefault(unit.pk, unit)
-    if lead is not None:
-        co_units.pop(lead.pk, None)
-    raw_due = values.get("due")
-    due = lookups.due(raw_due, year)
-    due_col = names["due"]
-    if due is None:
-        if _text(raw_due):
-            error(
-                due_col,
-                _(
-                    "无法识别的日期“%(d)s”（可写 2026-06-30、6月30日前、2026年6月底、"
-                    "上半年、第三季度、年底前、长期坚持等）"
-                )
-                % {"d": _text(raw_due)},
-            )
-        else:
-            error(due_col, _("不能为空"))
-    elif not (2022 <= due.on.year <= year + 10):
-        error(
-            due_col,
-            _("时限“%(d)s”超出范围（应在 2022 年至 %(max)d 年之间）")
-            % {"d": due.on.isoformat(), "max": year + 10},
-        )
-    duties, duty_labels = [], []
-    duty_text = _text(values.get("duty"))
-    for code in DUTY_CODE.findall(duty_text):
-        clause = lookups.duty(code[0], int(code[1]))
-        label = "-".join(code).upper()
-        if clause is None:
-            known = lookups.duty_codes(code[0])
-            error(
-                names["duty"],
-                (
-                    _("无法识别的职责条款“%(c)s”（该单位的条款为 %(known)s）")
-                    % {"c": "-".join(code), "known": "、".join(known)}
-                )
-                if known
-                else _("无法识别的职责条款“%(c)s”（没有编号为 %(u)s 的单位）")
-                % {"c": "-".join(code), "u": code[0].upper()},
-            )
-        elif lead is not None and clause[1] not in {lead.pk, *co_units}:
-            error(
-                names["duty"],
-                _("职责条款“%(c)s”不属于牵头或配合单位") % {"c": "-".join(code)},
-            )
-        elif clause[0] not in duties:
-            duties.append(clause[0])
-            duty_labels.append(f"{label} {clause[2]}")
-    if duty_text and not DUTY_CODE.search(duty_text):
-        error(
-            names["duty"],
-            _("无法识别“%(t)s”：请填写职责编号，如 SCJGJ-2") % {"t": duty_text[:40]},
-        )
-    if not ok:
-        return None
-    title = body if len(body) <= 60 else body[:58] + "…"
-    seq_text = _text(values.get("seq"))
-    seq = seq_text.rstrip("、.．")
-    return {
-        "row": number,
-        "seq": seq if re.fullmatch(r"[0-9A-Za-z.\-]{1,10}", seq) else "",
-        "title": title,
-        "description": body,
-        "lead": lead.pk,
-        "lead_name": lead.name,
-        "co_units": list(co_units),
-        "co_names": [
-            u.name for u in sorted(co_units.values(), key=lambda u: (u.order, u.pk))
-        ],
-        "due": due.on.isoformat(),
-        "duties": duties,
-        # how the cells were read, for the preview
-        "seq_text": seq_text,
-        "seq_column": names.get("seq", ""),
-        "task_column": task_col,
-        "units_text": phrase,
-        "units_column": unit_col,
-        "units_from_task": from_text,
-        "co_text": co_text,
-        "co_column": names.get(layout.co_role, ""),
-        "unit_notes": notes,
-        "due_text": _text(raw_due)
-        if not isinstance(raw_due, date)
-        else raw_due.strftime("%Y-%m-%d"),
-        "due_note": due.note,
-        "open_ended": due.open_ended,
-        "duty_labels": duty_labels,
-    }
-
-
-def already_in_plan(plan, rows: list[dict]) -> list[str]:
-    """Rows whose task the plan already has (same title or same text): importing
-    the same file twice would assign every task again. One query; the preview
-    warns, the office decides."""
-    titles = {row["title"] for row in rows} | {row["description"] for row in rows}
-    existing: dict[str, str] = {}
-    for code, title, description in plan.tasks.filter(
-        models.Q(title__in=titles) | models.Q(description__in=titles)
-    ).values_list("code", "title", "description"):
-        existing.setdefault(title, code)
-        existing.setdefault(description, code)
-    found = []
-    for row in rows:
-        code = existing.get(row["title"]) or existing.get(row["description"])
-        if code:
-            found.append(
-                _("第%(row)d行“%(title)s”：本计划已有同名任务 %(code)s")
-                % {"row": row["row"], "title": row["title"], "code": code}
-            )
-    return found
-
-
-def already_due(rows: list[dict], today: date) -> list[str]:
-    """Rows whose deadline has passed: they would be red (逾期) the moment they
-    are imported. The preview warns; a plan imported late may mean it."""
-    return [
-        _("第%(row)d行“%(title)s”：完成时限 %(due)s 已过，导入后即为逾期")
-        % {"row": row["row"], "title": row["title"], "due": row["due"]}
-        for row in rows
-        if date.fromisoformat(row["due"]) < today
-    ]
-
-
-def template_workbook() -> bytes:
-    """An empty plan workbook with the columns the importer reads and one
-    example row, for the office to fill in. The example's 序号 is 示例, so the
-    importer leaves it out if it is left in; its deadline is a month without a
-    year (the plan's year)."""
-    from io import BytesIO
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("工作计划")
-    sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.append(
-        [
-            _("示例"),
-            _("开展知识产权宣传周活动（区市场监管局、区委宣传部负责）"),
-            "",
-            "",
-            _("4月底"),
-            "SCJGJ-1",
-        ]
-    )
-    for column, width in zip("ABCDEF", (6, 60, 18, 28, 16, 16), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    notes = book.create_sheet(_("填写说明"))
-    notes.append([_("填写说明（导入时只读取第一个工作表）")])
-    notes["A1"].font = Font(bold=True)
-    notes.append([])
-    notes.append([_("列"), _("可用的列名（列的先后不限，多出的列如“备注”不导入）")])
-    for cell in notes[3]:
-        cell.font = Font(bold=True)
-    for label, names in accepted_names():
-        notes.append([label, names])
-    notes.append([])
-    for line in template_notes():
-        notes.append([line])
-    notes.column_dimensions["A"].width = 14
-    notes.column_dimensions["B"].width = 100
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def template_notes() -> list[str]:
-    """How cells may be written, for the template's 填写说明 sheet."""
-    return [
-        _(
-            "表头之上可以有标题行和空行；表头可以占两行（如“责任单位”下分“牵头单位”“配合单位”）。"
-        ),
-        _(
-            "必须有“工作任务”和“完成时限”两列；单位写在“牵头单位”“配合单位”列、一列“责任单位”，或工作任务末尾的括号中。"
-        ),
-        _(
-            "只有一列单位时：“区市场监管局、市公安局金台分局”第一个单位牵头；也可写“区市场监管局牵头，各成员单位配合”或“（市公安局金台分局牵头，区市场监管局配合）”。“各成员单位”指牵头单位以外的全部成员单位。"
-        ),
-        _(
-            "单位可写规范名称、简称或别名，如“市场监管局”“金台分局”；“配合单位”写“—”或“/”表示没有。"
-        ),
-        _(
-            "有“重点任务”和“具体措施”两列时，每条具体措施为一项任务，重点任务作为其类别。"
-        ),
-        _(
-            "完成时限可写 2027-06-30、6月30日前、2027年6月底、上半年、第三季度、年底前；未写年份的按计划年度计；“长期坚持”“持续推进”按计划年度 12 月 31 日督办。"
-        ),
-        _(
-            "“一、加强知识产权保护”这样横跨表格（合并单元格）或只有序号和标题的行是类别标题，不是任务；合并在几行上的单位或时限属于其中每一行。"
-        ),
-        _(
-            "依据职责填写职责编号，如 SCJGJ-2；以 = + - @ 开头的单元格会被当作公式，不予导入。"
-        ),
-        _("也可另存为 CSV（UTF-8 或 GBK 编码）后导入。"),
-    ]
 
 
 def check_plan_rows(lines: list[dict], year: int) -> ParseResult:

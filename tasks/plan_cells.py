@@ -15,6 +15,16 @@ from datetime import date, datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+
+def cell_text(value) -> str:
+    """A cell's value as text: stripped, a whole float without its .0."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
 # --- columns ---------------------------------------------------------------
 
 # role -> (the name the portal's template uses, other names accepted). Names are

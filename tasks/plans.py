@@ -5,7 +5,7 @@ exactly what a task assigned by hand is."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from duties.models import DutyClause
 from jinwei_ip.lib.dates import FOUNDED, latest_date
+from jinwei_ip.lib.forms import error_text
 from members.models import Unit, User
 from notices.services import notify, unit_people
 
@@ -36,8 +37,43 @@ def work_plan_create(*, group, year: int, title: str, by: User) -> WorkPlan:
     )
 
 
+# Rows re-checked at a time, when a job reports its progress (tasks.background).
+RECHECK_CHUNK = 500
+
+Checked = tuple[Unit, list[Unit], list[DutyClause]]
+
+
+def work_plan_recheck(
+    rows: Sequence[dict], *, progress: Callable[[int, int], None] | None = None
+) -> list[Checked]:
+    """(lead, co-units, duty clauses) of each row, looked up again chunk by chunk
+    (``_import_recheck``), telling ``progress(rows done, rows in all)`` after
+    each chunk; writes nothing."""
+    checked: list[Checked] = []
+    for start in range(0, len(rows), RECHECK_CHUNK):
+        checked += _import_recheck(rows[start : start + RECHECK_CHUNK])
+        if progress is not None:
+            progress(min(start + RECHECK_CHUNK, len(rows)), len(rows))
+    return checked
+
+
+def import_failure(error: ValidationError | Unit.DoesNotExist) -> str:
+    """What the office reads when a confirmed import is refused."""
+    return _("导入失败，未写入任何数据：%(e)s") % {
+        "e": error_text(error)
+        if isinstance(error, ValidationError)
+        else _("单位已不存在")
+    }
+
+
 @transaction.atomic
-def work_plan_import(*, plan: WorkPlan, rows: Sequence[dict], by: User) -> list[Task]:
+def work_plan_import(
+    *,
+    plan: WorkPlan,
+    rows: Sequence[dict],
+    by: User,
+    checked: Sequence[Checked] | None = None,
+) -> list[Task]:
     """Create every row of a checked import as a task of ``plan``; all or nothing.
 
     Writes exactly what one ``task_assign(plan=plan, …, notify_units=False)`` per
@@ -48,11 +84,13 @@ def work_plan_import(*, plan: WorkPlan, rows: Sequence[dict], by: User) -> list[
     ``rows`` come from ``tasks.importer.parse_work_plan`` (already validated);
     units and duties are looked up again so a row cannot name a unit or clause
     that disappeared between preview and confirmation (ValidationError, nothing
-    written).
+    written); a job passes them as ``checked``, looked up before the transaction
+    while it reported its progress (``work_plan_recheck``).
     """
     if not rows:
         return []
-    checked = _import_recheck(rows)
+    if checked is None:
+        checked = work_plan_recheck(rows)
     now = timezone.now()
     new = []
     for row, code, (lead, co, duties) in zip(
@@ -94,9 +132,7 @@ def work_plan_import(*, plan: WorkPlan, rows: Sequence[dict], by: User) -> list[
     return tasks
 
 
-def _import_recheck(
-    rows: Sequence[dict],
-) -> list[tuple[Unit, list[Unit], list[DutyClause]]]:
+def _import_recheck(rows: Sequence[dict]) -> list[Checked]:
     """(lead, co-units, duty clauses) of each row, read again in two queries.
 
     A unit no longer a member unit, or a clause deleted, since the preview is a

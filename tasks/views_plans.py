@@ -4,8 +4,10 @@ the office's working-day table: the planning pages of the tasks app."""
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -15,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from jinwei_ip.lib.forms import error_text
 from jinwei_ip.lib.ratelimit import limited
+from jobs.services import job_start
 from members.access import require_office, require_overseer
 from members.models import LeadingGroup, Unit
 
@@ -24,23 +26,21 @@ from . import plans
 from .access import (
     get_plan_for,
 )
+from .background import plan_import_title
 from .forms import (
     ImportForm,
     WorkdayOverrideForm,
     WorkPlanForm,
 )
-from .importer import (
-    already_due,
-    already_in_plan,
-    parse_work_plan,
-    template_workbook,
-)
+from .importer import parse_work_plan
 from .models import (
     CoUnit,
     WorkdayOverride,
     WorkPlan,
 )
 from .plan_cells import accepted_names
+from .plan_rows import already_due, already_in_plan
+from .plan_template import template_workbook
 
 PER_PAGE = 30
 IMPORT_SESSION_KEY = "tasks_plan_import"
@@ -119,6 +119,9 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
                 "plan": plan.pk,
                 "rows": result.rows_to_keep(),
                 "name": upload.name,
+                # this upload, confirmed once: a second confirmation of it
+                # finds its job (``job_start(key=...)``)
+                "upload": uuid.uuid4().hex,
             }
         else:
             request.session.pop(IMPORT_SESSION_KEY, None)
@@ -131,6 +134,8 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
             "result": result,
             "duplicates": duplicates,
             "overdue": overdue,
+            "in_background": bool(result and result.ok)
+            and len(result.rows) > settings.PLAN_IMPORT_JOB_ROWS,
             "accepted": accepted_names(),
         },
     )
@@ -155,23 +160,29 @@ def plan_import_template(request: HttpRequest) -> HttpResponse:
 @require_POST
 @limited("import")
 def plan_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write the previewed rows: in the request, or by a worker (with a progress
+    page) beyond PLAN_IMPORT_JOB_ROWS rows. Either way the upload is consumed: a
+    second confirmation finds nothing to import, or the job already asked for."""
     plan = get_plan_for(request.user, pk, office=True)
     pending = request.session.get(IMPORT_SESSION_KEY)
     if not pending or pending.get("plan") != plan.pk:
         messages.error(request, _("没有待确认的导入，请重新上传文件。"))
         return redirect("tasks:plan_import", pk=plan.pk)
+    if len(pending["rows"]) > settings.PLAN_IMPORT_JOB_ROWS:
+        job = job_start(
+            owner=request.user,
+            kind="plan_import",
+            title=plan_import_title(plan),
+            params={"plan": plan.pk, "rows": pending["rows"], "name": pending["name"]},
+            back_url=plan.get_absolute_url(),
+            key=pending.get("upload", ""),
+        )
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        return redirect(job)
     try:
         tasks = plans.work_plan_import(plan=plan, rows=pending["rows"], by=request.user)
     except (ValidationError, Unit.DoesNotExist) as error:
-        messages.error(
-            request,
-            _("导入失败，未写入任何数据：%(e)s")
-            % {
-                "e": error_text(error)
-                if isinstance(error, ValidationError)
-                else _("单位已不存在")
-            },
-        )
+        messages.error(request, plans.import_failure(error))
         return redirect("tasks:plan_import", pk=plan.pk)
     request.session.pop(IMPORT_SESSION_KEY, None)
     messages.success(request, _("已导入 %(n)d 项任务。") % {"n": len(tasks)})

@@ -55,6 +55,8 @@ def _serve(extra_env: dict[str, str]) -> Iterator[str]:
         "DEMO_PASSWORD": DEMO_PASSWORD,
         # the demo ledger is small: exports of more rows than this become jobs
         "EXPORT_INLINE_MAX_ROWS": "5",
+        # and plan imports of more rows than this
+        "PLAN_IMPORT_JOB_ROWS": "2",
         "QUEUE_POLL_SECONDS": "0.5",
         **extra_env,
     }

@@ -123,8 +123,8 @@ class LedgerJobTests(PortalTestCase):
         job = Job.objects.get()
         self.assertEqual(job.state, Job.State.FAILED)
         page = self.get_as(self.office, job.get_absolute_url())
-        self.assertContains(page, "生成失败")
-        self.assertContains(page, "生成文件时出错（OSError）")
+        self.assertContains(page, "未能完成")
+        self.assertContains(page, "处理时出错（OSError）")
         self.assertContains(page, "重试")
         self.assertNotContains(page, 'role="progressbar"')
         with self.captureOnCommitCallbacks(execute=True):
