@@ -778,7 +778,11 @@ def told(response) -> list[str]:
         for name, errors in form.errors.items():
             out.extend(f"{_label(form, name)}：{e}" for e in errors)
 
+    values = list(context.values())
     for value in context.values():
+        if isinstance(value, list | tuple):  # rows each with their own form
+            values += [getattr(item, "form", None) for item in value]
+    for value in values:
         if isinstance(value, forms.BaseForm):
             form_errors(value)
         elif isinstance(value, forms.BaseFormSet):
