@@ -15,11 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from duties.models import DutyClause
-from jinwei_ip.lib.forms import DateInput, PortalForm
+from jinwei_ip.lib.dates import PortalDateField, PortalYearField
+from jinwei_ip.lib.forms import DateInput, PortalForm, checked_formset
+from jinwei_ip.lib.text import OfficialTextField
 from meetings.models import Meeting
 from members.models import Unit
 from tasks.forms import MultipleFileField
 
+from . import inputs
 from .models import Round, SectionKind, Submission, default_sections
 
 
@@ -33,14 +36,14 @@ class MeetingField(forms.ModelChoiceField):
 
 
 class RoundForm(PortalForm):
-    year = forms.IntegerField(label=_l("报送年度"), min_value=2000, max_value=2100)
-    title = forms.CharField(
+    year = PortalYearField(label=_l("报送年度"))
+    title = OfficialTextField(
         label=_l("名称"),
-        max_length=200,
+        max_length=inputs.TITLE_MAX,
         required=False,
         help_text=_l("留空则为“某年度工作总结报送”。"),
     )
-    deadline = forms.DateField(label=_l("报送截止日期"), widget=DateInput())
+    deadline = PortalDateField(label=_l("报送截止日期"), widget=DateInput())
     requires_head_approval = forms.BooleanField(
         label=_l("须经分管负责同志审核后报送"), required=False
     )
@@ -50,10 +53,11 @@ class RoundForm(PortalForm):
         required=False,
         help_text=_l("材料汇编所属的会议（一般为全体会议）；可稍后指定。"),
     )
-    instructions = forms.CharField(
+    instructions = OfficialTextField(
         label=_l("报送要求"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=inputs.INSTRUCTIONS_MAX,
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -62,17 +66,18 @@ class RoundForm(PortalForm):
 
 
 class RoundEditForm(PortalForm):
-    deadline = forms.DateField(label=_l("报送截止日期"), widget=DateInput())
+    deadline = PortalDateField(label=_l("报送截止日期"), widget=DateInput())
     requires_head_approval = forms.BooleanField(
         label=_l("须经分管负责同志审核后报送"), required=False
     )
     meeting = MeetingField(
         label=_l("提交会议"), queryset=Meeting.objects.none(), required=False
     )
-    instructions = forms.CharField(
+    instructions = OfficialTextField(
         label=_l("报送要求"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=inputs.INSTRUCTIONS_MAX,
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -81,11 +86,18 @@ class RoundEditForm(PortalForm):
 
 
 class SectionForm(PortalForm):
-    title = forms.CharField(label=_l("标题"), max_length=100, required=False)
+    title = OfficialTextField(
+        label=_l("标题"), max_length=inputs.SECTION_TITLE_MAX, required=False
+    )
     kind = forms.ChoiceField(label=_l("填写方式"), choices=SectionKind.choices)
 
 
-SectionFormSet = forms.formset_factory(SectionForm, extra=2, max_num=12)
+SectionFormSet = checked_formset(
+    SectionForm,
+    extra=2,
+    max_num=inputs.MAX_SECTIONS,
+    too_many=_l("报送提纲最多 %(num)d 节，请刷新页面后重新填写。"),
+)
 
 
 def section_initial() -> list[dict]:
@@ -114,10 +126,13 @@ class ItemForm(PortalForm):
 
 class PlanItemForm(ItemForm):
     needed = ("text", "due_on")
-    text = forms.CharField(
-        label=_l("工作打算"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    text = OfficialTextField(
+        label=_l("工作打算"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=inputs.ITEM_TEXT_MAX,
     )
-    due_on = forms.DateField(label=_l("完成时限"), widget=DateInput(), required=False)
+    due_on = PortalDateField(label=_l("完成时限"), widget=DateInput(), required=False)
     duties = forms.ModelMultipleChoiceField(
         label=_l("依据职责"),
         queryset=DutyClause.objects.none(),
@@ -144,19 +159,30 @@ class PlanItemForm(ItemForm):
 
 class CoordinationForm(ItemForm):
     needed = ("title",)
-    title = forms.CharField(label=_l("事项"), max_length=200, required=False)
-    description = forms.CharField(
+    title = OfficialTextField(
+        label=_l("事项"), max_length=inputs.TITLE_MAX, required=False
+    )
+    description = OfficialTextField(
         label=_l("具体情况与建议"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
+        max_length=inputs.ITEM_TEXT_MAX,
     )
 
 
-PlanItemFormSet = forms.formset_factory(
-    PlanItemForm, extra=2, can_delete=True, max_num=40
+PlanItemFormSet = checked_formset(
+    PlanItemForm,
+    extra=2,
+    can_delete=True,
+    max_num=inputs.MAX_PLAN_ITEMS,
+    too_many=_l("下年度工作打算最多 %(num)d 条，请刷新页面后重新填写。"),
 )
-CoordinationFormSet = forms.formset_factory(
-    CoordinationForm, extra=1, can_delete=True, max_num=20
+CoordinationFormSet = checked_formset(
+    CoordinationForm,
+    extra=1,
+    can_delete=True,
+    max_num=inputs.MAX_COORDINATION_ITEMS,
+    too_many=_l("需协调事项最多 %(num)d 项，请刷新页面后重新填写。"),
 )
 
 
@@ -175,24 +201,24 @@ class SubmissionForm(PortalForm):
         self.text_keys = []
         for section in round_.text_sections:
             name = f"text_{section['key']}"
-            self.fields[name] = forms.CharField(
+            self.fields[name] = OfficialTextField(
                 label=section["title"],
                 widget=forms.Textarea(attrs={"rows": 6, "class": "form-control"}),
                 required=False,
                 initial=submission.texts.get(section["key"], ""),
-                max_length=20000,
+                max_length=inputs.SECTION_TEXT_MAX,
             )
             self.text_keys.append((section["key"], name))
         self.duty_names = []
         if round_.section(SectionKind.DUTIES):
             for clause in clauses:
                 name = f"duty_{clause.pk}"
-                self.fields[name] = forms.CharField(
+                self.fields[name] = OfficialTextField(
                     label=f"{clause.number}. {clause.text}",
                     widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
                     required=False,
                     initial=submission.duty_notes.get(str(clause.pk), ""),
-                    max_length=5000,
+                    max_length=inputs.DUTY_NOTE_MAX,
                 )
                 self.duty_names.append((str(clause.pk), name))
         self.fields["files"].help_text = _(
@@ -223,34 +249,44 @@ class ReturnForm(PortalForm):
 
 
 class PackEditForm(PortalForm):
-    title = forms.CharField(label=_l("工作报告标题"), max_length=200)
-    text = forms.CharField(
+    title = OfficialTextField(label=_l("工作报告标题"), max_length=inputs.TITLE_MAX)
+    text = OfficialTextField(
         label=_l("工作报告正文"),
         widget=forms.Textarea(attrs={"rows": 18}),
         help_text=_l(
             "空行分段；以“一、”开头的段落为一级标题，以“（一）”开头的为二级标题。"
         ),
-        max_length=60000,
+        max_length=inputs.REPORT_TEXT_MAX,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class PlanForm(PortalForm):
-    title = forms.CharField(label=_l("计划名称"), max_length=200)
-    intro = forms.CharField(
-        label=_l("总体要求"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    title = OfficialTextField(label=_l("计划名称"), max_length=inputs.TITLE_MAX)
+    intro = OfficialTextField(
+        label=_l("总体要求"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=inputs.PLAN_TEXT_MAX,
     )
-    requirements = forms.CharField(
-        label=_l("保障措施"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    requirements = OfficialTextField(
+        label=_l("保障措施"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=inputs.PLAN_TEXT_MAX,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class PlanEntryForm(PortalForm):
     pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    section = forms.CharField(label=_l("所属类别"), max_length=60, required=False)
-    text = forms.CharField(
-        label=_l("工作任务"), widget=forms.Textarea(attrs={"rows": 2})
+    section = OfficialTextField(
+        label=_l("所属类别"), max_length=inputs.SECTION_MAX, required=False
+    )
+    text = OfficialTextField(
+        label=_l("工作任务"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=inputs.ITEM_TEXT_MAX,
     )
     lead = forms.ModelChoiceField(label=_l("牵头单位"), queryset=Unit.objects.none())
     co_units = forms.ModelMultipleChoiceField(
@@ -259,7 +295,7 @@ class PlanEntryForm(PortalForm):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
-    due_on = forms.DateField(label=_l("完成时限"), widget=DateInput())
+    due_on = PortalDateField(label=_l("完成时限"), widget=DateInput())
     duties = forms.ModelMultipleChoiceField(
         label=_l("依据职责"),
         queryset=DutyClause.objects.none(),
@@ -275,16 +311,21 @@ class PlanEntryForm(PortalForm):
         self.fields["duties"].label_from_instance = lambda c: f"{c.code} {c.text[:24]}"
 
 
-PlanEntryFormSet = forms.formset_factory(
-    PlanEntryForm, extra=1, can_delete=True, can_order=True, max_num=300
+PlanEntryFormSet = checked_formset(
+    PlanEntryForm,
+    extra=1,
+    can_delete=True,
+    can_order=True,
+    max_num=inputs.MAX_PLAN_ENTRIES,
+    too_many=_l("工作计划最多 %(num)d 条工作任务，请刷新页面后重新填写。"),
 )
 
 
 class PlanApproveForm(PortalForm):
-    approved_on = forms.DateField(label=_l("审定日期"), widget=DateInput())
-    note = forms.CharField(
+    approved_on = PortalDateField(label=_l("审定日期"), widget=DateInput())
+    note = OfficialTextField(
         label=_l("审定情况"),
-        max_length=300,
+        max_length=inputs.APPROVAL_NOTE_MAX,
         help_text=_l("如：经领导小组全体会议审议通过。"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)

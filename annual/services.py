@@ -31,6 +31,7 @@ from tasks import importer
 from tasks import plans as task_plans
 from tasks.models import Task, WorkPlan
 
+from . import inputs
 from .models import (
     Attachment,
     CoordinationItem,
@@ -155,6 +156,13 @@ def round_open(
 ) -> Round:
     """Open the round and give every member unit its submission, prefilled with
     its duty clauses' work from the year's tasks; tell the units' accounts."""
+    inputs.round_input(
+        year=year,
+        title=title,
+        deadline=deadline,
+        instructions=instructions,
+        sections=sections,
+    )
     if Round.objects.filter(year=year).exists():
         raise ValidationError({"year": _("%(y)d年度的报送已发起。") % {"y": year}})
     if deadline < timezone.localdate():
@@ -202,6 +210,7 @@ def round_edit(
 ) -> Round:
     """Change the deadline, the approval rule, the instructions or the meeting
     (the template of sections stays: units are writing on it)."""
+    inputs.round_input(deadline=deadline, instructions=instructions)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     _check_meeting(meeting)
     moved = deadline != round_.deadline
@@ -290,6 +299,13 @@ def submission_save(
 ) -> Submission:
     """Save the unit's draft: section texts, duty notes, the plan items and the
     coordination items (replacing the earlier ones) and new attachments."""
+    inputs.submission_input(
+        submission.round,
+        texts=texts,
+        duty_notes=duty_notes,
+        plan_items=plan_items,
+        coordination_items=coordination_items,
+    )
     _require_unit_editor(submission, by)
     submission = _claim(Submission, submission, version)
     _editable(submission)
@@ -557,6 +573,7 @@ def pack_create(*, round_: Round, by: User) -> Pack:
 
 @transaction.atomic
 def pack_edit(*, pack: Pack, title: str, text: str, version: int, by: User) -> Pack:
+    inputs.pack_input(title=title, text=text)
     pack = _claim(Pack, pack, version)
     if pack.is_issued:
         raise ValidationError(_("材料汇编已印发，不能再修改。"))
@@ -712,6 +729,9 @@ def plan_edit(
     """Save the draft plan; ``entries`` in their new order (removed ones left
     out), each with section, text, lead, co_units, due_on, duties and the pk of
     the entry it was (None for a new one)."""
+    inputs.plan_input(
+        title=title, intro=intro, requirements=requirements, entries=entries
+    )
     plan = _claim(Plan, plan, version)
     if not plan.is_draft:
         raise ValidationError(_("工作计划已审定，不能再修改。"))
@@ -747,6 +767,7 @@ def plan_approve(
     *, plan: Plan, approved_on: date, note: str, version: int, by: User
 ) -> Plan:
     """Record that the leaders approved the plan (e.g. at the plenary)."""
+    inputs.approval_input(approved_on=approved_on, note=note)
     plan = _claim(Plan, plan, version)
     if not plan.is_draft:
         raise ValidationError(_("工作计划已审定。"))

@@ -34,10 +34,70 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
 
 from .models import Campaign, Figure, Indicator, UnitReport
 
 COUNTED = UnitReport.Status.SUBMITTED
+
+# Figure.value is numeric(14, 2); TypicalCase's amounts numeric(12, 2). A value
+# past these is refused, never rounded or cut (PostgreSQL raises on overflow,
+# and rounds 1.234 to 1.23 without a word).
+FIGURE_LIMIT = Decimal("1e12")
+AMOUNT_LIMIT = Decimal("1e10")
+PLACES = 2
+
+
+def decimal_places(value: Decimal) -> int:
+    """How many decimals ``value`` has as typed, trailing zeros aside (1.50 has
+    one); exact for any exponent (``normalize`` would round to 28 digits)."""
+    _sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0:
+        return 0
+    zeros = 0
+    for digit in reversed(digits):
+        if digit != 0 or zeros >= -exponent:
+            break
+        zeros += 1
+    return -exponent - zeros
+
+
+def _shown(value: Decimal) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def number_problem(value: Decimal, *, limit: Decimal) -> str | None:
+    """What keeps ``value`` from being stored as typed (the phrase after the
+    field's name), or None: not a number (NaN, Infinity), too large, more than
+    two decimals, negative."""
+    if not value.is_finite():
+        return _("不是数字（填写的是 %(v)s）") % {"v": _shown(value)}
+    if value < 0:
+        return _("不能为负数（填写的是 %(v)s）") % {"v": _shown(value)}
+    if value >= limit:
+        return _("数值过大（填写的是 %(v)s）") % {"v": _shown(value)}
+    if decimal_places(value) > PLACES:
+        return _("最多保留两位小数（填写的是 %(v)s）") % {"v": _shown(value)}
+    return None
+
+
+def figure_problem(value: Decimal, indicator: Indicator) -> str | None:
+    """What is wrong with ``value`` as a figure of ``indicator`` (the phrase
+    after the place it was typed: unit, period, indicator), or None."""
+    problem = number_problem(value, limit=FIGURE_LIMIT)
+    if problem:
+        return problem
+    if indicator.is_integer and value != value.to_integral_value():
+        return _("应为整数（填写的是 %(v)s）") % {"v": _shown(value)}
+    return None
+
+
+def amount_problem(value: Decimal | None) -> str | None:
+    """A typical case's 涉案金额 or 罚没款 (万元), or None when it is fine."""
+    if value is None:
+        return None
+    return number_problem(value, limit=AMOUNT_LIMIT)
 
 
 def counted(figures: QuerySet[Figure]) -> QuerySet[Figure]:

@@ -15,16 +15,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from duties.models import DutyClause
+from jinwei_ip.lib.dates import PortalDateField
 from jinwei_ip.lib.forms import (
+    CheckedFormSet,
     DateInput,
     PlainSelect,
     PortalForm,
+    checked_formset,
+    report_hidden_errors,
     set_plain_choices,
     style_widgets,
 )
+from jinwei_ip.lib.text import OfficialTextField
 from members.models import Unit
 from tasks.forms import MultipleFileField
 
+from . import inputs
+from .figures import figure_problem
 from .models import Campaign, CampaignIndicator, Indicator, Kind
 
 MAX_CASES = 10
@@ -63,9 +70,9 @@ def parse_dates(text: str) -> list[date]:
 
 class CampaignForm(PortalForm):
     kind = forms.ChoiceField(label=_l("类别"), choices=Kind.choices)
-    name = forms.CharField(label=_l("名称"), max_length=120)
-    start_on = forms.DateField(label=_l("开始日期"), widget=DateInput())
-    end_on = forms.DateField(label=_l("结束日期"), widget=DateInput())
+    name = OfficialTextField(label=_l("名称"), max_length=inputs.NAME_MAX)
+    start_on = PortalDateField(label=_l("开始日期"), widget=DateInput())
+    end_on = PortalDateField(label=_l("结束日期"), widget=DateInput())
     schedule = forms.ChoiceField(
         label=_l("报送周期"), choices=Campaign.Schedule.choices
     )
@@ -97,8 +104,11 @@ class CampaignForm(PortalForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    description = forms.CharField(
-        label=_l("活动内容"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    description = OfficialTextField(
+        label=_l("活动内容"),
+        required=False,
+        max_length=inputs.DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args, plan_locked: bool = False, **kwargs) -> None:
@@ -119,7 +129,11 @@ class CampaignForm(PortalForm):
                 del self.fields[name]
 
     def clean_dates(self) -> list[date]:
-        return parse_dates(self.cleaned_data.get("dates") or "")
+        dates = parse_dates(self.cleaned_data.get("dates") or "")
+        refusal = inputs.reporting_dates_refusal(dates)
+        if refusal:
+            raise ValidationError(refusal)
+        return dates
 
     def clean(self):
         data = super().clean()
@@ -169,8 +183,11 @@ class FigureInput(forms.CharField):
     # and indicator (the template marks it like a required field)
     figure_required = True
 
-    def __init__(self, *args, where: str = "", **kwargs) -> None:
+    def __init__(
+        self, *args, where: str = "", indicator: Indicator | None = None, **kwargs
+    ) -> None:
         self.where = where
+        self.indicator = indicator
         super().__init__(*args, **kwargs)
 
     def to_python(self, value):
@@ -195,6 +212,14 @@ class FigureInput(forms.CharField):
             raise ValidationError(
                 _("%(w)s填写的“%(v)s”不是数字。") % {"w": self.where, "v": value}
             )
+        # negative, too large, too many decimals, a fraction of a whole number:
+        # refused here with the service's words (PostgreSQL would raise on
+        # 1e-999, and round 1.234 to 1.23 without a word)
+        problem = figure_problem(number, self.indicator) if self.indicator else None
+        if problem:
+            raise ValidationError(
+                _("%(w)s%(p)s。") % {"w": self.where, "p": problem}, code="figure"
+            )
         return number
 
 
@@ -202,10 +227,10 @@ class ReportForm(forms.Form):
     """A unit's report for one period: one field per indicator it reports, a
     reason field beside each cumulative one, the narrative, evidence."""
 
-    narrative = forms.CharField(
+    narrative = OfficialTextField(
         label=_l("工作情况"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
+        max_length=inputs.NARRATIVE_MAX,
         help_text=_l("简要说明本期开展的工作。"),
     )
     files = MultipleFileField(
@@ -233,6 +258,7 @@ class ReportForm(forms.Form):
             self.fields[name] = FigureInput(
                 where=_("%(u)s %(p)s“%(i)s”")
                 % {"u": unit.name, "p": period.label, "i": ind.label},
+                indicator=ind,
                 label=ind.label,
                 required=False,
                 widget=forms.TextInput(
@@ -246,10 +272,10 @@ class ReportForm(forms.Form):
             pair = [name]
             if ind.cumulative:
                 note = f"note_{ind.pk}"
-                self.fields[note] = forms.CharField(
+                self.fields[note] = OfficialTextField(
                     label=_("%(i)s 减少说明") % {"i": ind.label},
                     required=False,
-                    max_length=200,
+                    max_length=inputs.NOTE_MAX,
                     help_text=_("比上一期减少时必填。"),
                 )
                 pair.append(note)
@@ -264,6 +290,10 @@ class ReportForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple,
             )
         style_widgets(self)  # once, over the fields added here too
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        report_hidden_errors(self)
 
     def figure_fields(self):
         return [[self[name] for name in pair] for pair in self.figure_names]
@@ -282,11 +312,13 @@ class ReportForm(forms.Form):
 
 
 class CaseForm(PortalForm):
-    title = forms.CharField(label=_l("案例标题"), max_length=120, required=False)
-    summary = forms.CharField(
+    title = OfficialTextField(
+        label=_l("案例标题"), max_length=inputs.CASE_TITLE_MAX, required=False
+    )
+    summary = OfficialTextField(
         label=_l("简要案情"),
         required=False,
-        max_length=2000,
+        max_length=inputs.CASE_SUMMARY_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     amount = forms.DecimalField(
@@ -318,7 +350,7 @@ class CaseForm(PortalForm):
         return data
 
 
-class BaseCaseFormSet(forms.BaseFormSet):
+class BaseCaseFormSet(CheckedFormSet):
     def cases(self) -> list[dict]:
         return [
             f.cleaned_data
@@ -327,13 +359,13 @@ class BaseCaseFormSet(forms.BaseFormSet):
         ]
 
 
-CaseFormSet = forms.formset_factory(
+CaseFormSet = checked_formset(
     CaseForm,
     formset=BaseCaseFormSet,
     extra=2,
     max_num=MAX_CASES,
     validate_max=True,
-    absolute_max=MAX_CASES + 5,
+    too_many=_l("一份报表最多 %(num)d 个典型案例，请刷新页面后重新填写。"),
 )
 
 
@@ -344,10 +376,10 @@ class ReturnForm(PortalForm):
 
 
 class SummaryForm(PortalForm):
-    summary = forms.CharField(
+    summary = OfficialTextField(
         label=_l("总结正文"),
         widget=forms.Textarea(attrs={"rows": 16}),
-        max_length=20000,
+        max_length=inputs.SUMMARY_MAX,
         help_text=_l(
             "分段书写；“一、”开头的短段为一级标题，“（一）”开头的为二级标题。各单位数据表和典型案例由系统附在文后。"
         ),

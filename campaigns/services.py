@@ -31,6 +31,7 @@ from members.models import Unit, User
 from notices.services import notify, office_people, unit_people
 from tasks.models import Task, WorkdayOverride
 
+from . import inputs
 from .figures import forget_year
 from .models import (
     Campaign,
@@ -244,6 +245,13 @@ def campaign_create(
     unless chosen) and the units' grants."""
     if not by.is_office:
         raise ValidationError(_("只有办公室可以创建专项行动。"))
+    inputs.campaign_input(
+        name=name,
+        description=description,
+        start_on=start_on,
+        end_on=end_on,
+        dates=dates,
+    )
     check_dates(start_on, end_on, schedule, dates)
     _origin(decision, task)
     units = _check_units(organiser, units)
@@ -306,6 +314,13 @@ def campaign_edit(
 ) -> Campaign:
     """The office edits a campaign; in 筹备 everything, later its name,
     description and duty clauses (reports rest on the units and periods)."""
+    inputs.campaign_input(
+        name=name,
+        description=description,
+        start_on=start_on,
+        end_on=end_on,
+        dates=dates,
+    )
     campaign = _claim(campaign, version, statuses=Campaign.OPEN_STATUSES)
     old_year = campaign.start_on.year
     transaction.on_commit(lambda: forget_year(old_year))
@@ -424,6 +439,7 @@ def campaign_advance(*, campaign: Campaign, by: User, to: str) -> Campaign:
 def campaign_summary_edit(
     *, campaign: Campaign, by: User, version: int, summary: str
 ) -> Campaign:
+    inputs.summary_input(summary)
     campaign = _claim(campaign, version, statuses=[S.SUMMARISING])
     campaign.summary = summary.strip()
     campaign.save()
@@ -589,6 +605,7 @@ def report_file(
 ) -> UnitReport:
     """A unit files (version 0) or corrects (the version it opened) its report for
     a period: figures, narrative, cases and evidence, all saved or none."""
+    inputs.report_input(narrative=narrative, values=values, notes=notes, cases=cases)
     notes = notes or {}
     unit = by.unit if by.is_unit_member else None
     refusal = report_refusal(campaign, period, unit)

@@ -48,6 +48,13 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+def _not_reviewed_message() -> str:
+    return _(
+        "提交的任务不在本次会议研究的前次会议未办结事项中（页面可能已过期），"
+        "未作记录。请刷新页面后在列表中选择。"
+    )
+
+
 def follow_up(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     """Office and leaders read the review; the office records one disposition per
     POST (each row has its own form, so one mistake never loses the others)."""
@@ -59,6 +66,12 @@ def follow_up(request: HttpRequest, meeting_pk: int) -> HttpResponse:
         if not request.user.is_office:
             raise PermissionDenied
         form = FollowUpForm(request.POST, prefix="f")
+        reviewed = {t.pk for t in followups.review_tasks(meeting)}
+        if form.is_valid() and form.cleaned_data["task"] not in reviewed:
+            # a task id the page never offered (tampered, or a stale page):
+            # said above the list, nothing recorded
+            messages.error(request, _not_reviewed_message())
+            return redirect("tasks:follow_up", meeting_pk=meeting.pk)
         if form.is_valid():
             task = get_object_or_404(Task, pk=form.cleaned_data["task"])
             try:
@@ -83,12 +96,18 @@ def follow_up(request: HttpRequest, meeting_pk: int) -> HttpResponse:
                 )
                 return redirect("tasks:follow_up", meeting_pk=meeting.pk)
         task_id = form.data.get("f-task", "")
-        if str(task_id).isdigit():
+        if str(task_id).isdigit() and int(task_id) in reviewed:
             failed[int(task_id)] = form
         else:
-            messages.error(request, _("提交的内容不完整，请重新选择。"))
+            messages.error(request, _not_reviewed_message())
     rows = followups.review_rows(meeting)
     for row in rows:
+        if row.follow_up is not None and row.task.pk in failed:
+            # the row shows what was recorded, not the form: say why here
+            form = failed.pop(row.task.pk)
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, f"{row.task.code}：{error}")
         row.form = failed.get(row.task.pk) or FollowUpForm(
             prefix="f", initial={"task": row.task.pk}
         )

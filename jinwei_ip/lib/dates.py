@@ -81,6 +81,50 @@ def check_date(
         raise ValidationError({field: refusal})
 
 
+def check_dates(fields: dict[str, tuple[str, date | datetime | None]]) -> None:
+    """For services: every date of ``{field: (label, value)}`` at once; raises one
+    ValidationError keyed by field, each message naming its field."""
+    errors = {}
+    for name, (label, value) in fields.items():
+        refusal = None if value is None else date_refusal(value, label=label)
+        if refusal:
+            errors[name] = refusal
+    if errors:
+        raise ValidationError(errors)
+
+
+def latest_year(today: date | None = None) -> int:
+    return latest_date(today).year
+
+
+def year_refusal(year: int, *, label: str = "") -> str | None:
+    """Why ``year`` (a round's, a plan's) is out of range, or None: from the
+    group's founding year to ``YEARS_AHEAD`` years ahead."""
+    label = label or _("年度")
+    if year < FOUNDED.year:
+        return _("%(label)s不能早于 %(earliest)d 年（领导小组成立之年）。") % {
+            "label": label,
+            "earliest": FOUNDED.year,
+        }
+    latest = latest_year()
+    if year > latest:
+        return _("%(label)s不能晚于 %(latest)d 年（今后%(years)d年以内）。") % {
+            "label": label,
+            "latest": latest,
+            "years": YEARS_AHEAD,
+        }
+    return None
+
+
+def check_year(year: int | None, *, field: str, label: str) -> None:
+    """For services: raise ValidationError({field: message}) when out of range."""
+    if year is None:
+        return
+    refusal = year_refusal(year, label=label)
+    if refusal:
+        raise ValidationError({field: refusal})
+
+
 def add_days(day: date, days: int) -> date:
     """``day + days``, held at the calendar's ends instead of overflowing."""
     try:
@@ -113,3 +157,17 @@ class PortalDateField(_RangeMixin, forms.DateField):
 
 class PortalDateTimeField(_RangeMixin, forms.DateTimeField):
     """A DateTimeField that refuses dates outside the portal's range."""
+
+
+class PortalYearField(forms.IntegerField):
+    """A year from the group's founding year to ``YEARS_AHEAD`` years ahead (the
+    upper end moves with today, so it is checked when cleaning); a number too
+    large for the database (99999) is refused by the same message."""
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        refusal = year_refusal(value, label=str(self.label or ""))
+        if refusal:
+            raise ValidationError(refusal, code="year_range")

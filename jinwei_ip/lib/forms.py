@@ -11,6 +11,7 @@ from django.forms.utils import flatatt
 from django.template import TemplateDoesNotExist
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 
 def hidden_field_message() -> str:
@@ -83,6 +84,12 @@ class CheckedFormSet(forms.BaseFormSet):
     counts, or more initial rows than rows. (Oversized counts are refused by
     ``absolute_max``, set to the real maximum by each formset.)"""
 
+    default_error_messages = {
+        "missing_management_form": _l(
+            "页面中的隐藏信息无效（页面可能已过期或被改动），请刷新页面后重新填写提交。"
+        ),
+    }
+
     def full_clean(self) -> None:
         super().full_clean()
         if not self.is_bound or not self.management_form.is_valid():
@@ -92,6 +99,39 @@ class CheckedFormSet(forms.BaseFormSet):
         initial = data.get(forms.formsets.INITIAL_FORM_COUNT, 0)
         if total < 0 or initial < 0 or initial > total:
             self._non_form_errors.append(hidden_field_message())
+
+
+def checked_formset(
+    form: type[forms.BaseForm],
+    *,
+    max_num: int,
+    too_many: str,
+    formset: type[CheckedFormSet] = CheckedFormSet,
+    **kwargs,
+) -> type[CheckedFormSet]:
+    """``formset_factory`` for a page's rows: at most ``max_num`` rows are built
+    whatever TOTAL_FORMS says (Django builds min(TOTAL_FORMS, absolute_max)
+    forms before checking anything: 100000 built 1,000 rows only to refuse
+    them), more are refused with ``too_many`` (a lazy message with
+    ``%(num)d``), and negative or malformed counts with the hidden-field
+    message."""
+    base = type(
+        formset.__name__,
+        (formset,),
+        {
+            "default_error_messages": {
+                **formset.default_error_messages,
+                "too_many_forms": too_many,
+            }
+        },
+    )
+    return forms.formset_factory(
+        form,
+        formset=base,
+        max_num=max_num,
+        absolute_max=max_num,
+        **kwargs,
+    )
 
 
 class PortalModelForm(forms.ModelForm):

@@ -26,6 +26,7 @@ import subprocess
 import unicodedata
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -175,24 +176,71 @@ def validate_official_text(value: str) -> None:
         raise ValidationError(problem, code="official_text")
 
 
-def check_official_texts(fields: dict[str, tuple[str, str]]) -> None:
-    """The same rule for services: ``{"title": (label, value)}``; raises one
-    ValidationError keyed by field, each message naming its field."""
+def length_message(label: str, limit: int, length: int) -> str:
+    return _("“%(label)s”最多 %(limit)d 字（现在 %(length)d 字），请删减后再提交。") % {
+        "label": label,
+        "limit": limit,
+        "length": length,
+    }
+
+
+def check_official_texts(
+    fields: dict[str, tuple[str, str] | tuple[str, str, int | None]],
+) -> None:
+    """The same rule for services: ``{"title": (label, value)}``, or
+    ``(label, value, max_length)`` for text with a length limit (refused, never
+    cut: PostgreSQL would raise on a longer value, SQLite would keep it); raises
+    one ValidationError keyed by field, each message naming its field."""
     errors = {}
-    for name, (label, value) in fields.items():
-        problem = official_text_problem(value or "")
+    for name, spec in fields.items():
+        label, value = spec[0], spec[1] or ""
+        limit = spec[2] if len(spec) > 2 else None
+        problem = official_text_problem(value)
         if problem:
             errors[name] = _("%(label)s%(problem)s") % {
                 "label": label,
                 "problem": problem,
             }
+        elif limit is not None and len(value.strip()) > limit:
+            errors[name] = length_message(label, limit, len(value.strip()))
     if errors:
         raise ValidationError(errors)
 
 
+class _NamedMaxLength(validators.MaxLengthValidator):
+    """Django's length check with a message naming the field (the message is
+    read also where a field's error stands away from the field: a formset's
+    summary, a page message)."""
+
+    def __init__(self, limit: int, label) -> None:
+        super().__init__(limit)
+        self.label = label
+
+    def __call__(self, value) -> None:
+        length = self.clean(value)
+        if self.compare(length, self.limit_value):
+            raise ValidationError(
+                length_message(str(self.label or ""), self.limit_value, length),
+                code=self.code,
+            )
+
+    def __eq__(self, other) -> bool:
+        return super().__eq__(other) and self.label == getattr(other, "label", None)
+
+
 class OfficialTextField(forms.CharField):
     """A CharField for text printed in an official document; its refusal names
-    the field: “纪要标题”含有看不见的控制字符……"""
+    the field: “纪要标题”含有看不见的控制字符……, “纪要标题”最多 200 字……"""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.max_length is not None:
+            self.validators = [
+                _NamedMaxLength(int(self.max_length), self.label)
+                if isinstance(v, validators.MaxLengthValidator)
+                else v
+                for v in self.validators
+            ]
 
     def validate(self, value) -> None:
         super().validate(value)
