@@ -673,7 +673,7 @@ def report_file(
             unit=unit,
             indicator_id=link.indicator_id,
             value=values[link.indicator_id],
-            note=notes.get(link.indicator_id, "").strip()[:200],
+            note=notes.get(link.indicator_id, "").strip(),
         )
         for link in links
     )
