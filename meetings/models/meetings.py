@@ -16,6 +16,8 @@ from simple_history.models import HistoricalRecords
 
 from members.models import granted_object_ids
 
+from ..readers import minutes_reader_units
+
 if TYPE_CHECKING:
     from .minutes import Minutes
 
@@ -211,12 +213,14 @@ class Meeting(models.Model):
         )
 
     def minutes_readers(self):
-        """The units that read the meeting's issued minutes: those it concerns, those
-        whose topics it discussed, those an issued version went to (kept in its snapshot, so editing the meeting's
-        units later takes nothing away), the units its issued decided matters name
-        (建议承办单位), and the units leading or cooperating on tasks made from
-        them. A unit given work by the minutes can open them, though the meeting
-        did not list it."""
+        """The units that read the meeting's issued minutes: those it concerns,
+        those whose topics it discussed, those an issued version went to (kept in
+        its snapshot, so editing the meeting's units later takes nothing away),
+        the units its issued decided matters name (建议承办单位), and the units
+        the apps to the right give work from them (tasks: leading or cooperating
+        on tasks made from them; ``meetings.readers.minutes_reader_units``). A
+        unit given work by the minutes can open them, though the meeting did not
+        list it."""
         from members.models import Unit
 
         from .minutes import Minutes, SuggestedUnit
@@ -227,10 +231,7 @@ class Meeting(models.Model):
             for snapshot in issued.values_list("snapshot", flat=True)
             for pk in (snapshot or {}).get("reader_unit_ids", [])
         }
-        on_tasks = Q(led_tasks__decision__minutes__meeting=self) | Q(
-            co_tasks__decision__minutes__meeting=self
-        )
-        return Unit.objects.filter(
+        readers = (
             Q(pk__in=self.concerned_units().values("pk"))
             | Q(pk__in=self.agenda_units().values("pk"))
             | Q(pk__in=sent_to)
@@ -239,8 +240,11 @@ class Meeting(models.Model):
                     decision__minutes__in=issued
                 ).values("unit_id")
             )
-            | Q(pk__in=Unit.objects.filter(on_tasks).values("pk"))
-        ).order_by("order", "pk")
+        )
+        # the units given work from the minutes (tasks), through the hook
+        for given_work in minutes_reader_units:
+            readers |= Q(pk__in=given_work(self))
+        return Unit.objects.filter(readers).order_by("order", "pk")
 
     def can_be_held(self) -> bool:
         return self.is_planned
