@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from operator import attrgetter
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +18,7 @@ from .access import (
     require_office,
 )
 from .forms import PositionAssignForm
+from .hooks import group_unit_details, office_page_parts, unit_page_parts
 from .models import (
     LeadingGroup,
     Membership,
@@ -30,6 +32,14 @@ from .services import position_assign
 
 def _group() -> LeadingGroup:
     return get_object_or_404(LeadingGroup.objects.select_related("office_unit"))
+
+
+def _parts(hook, unit: Unit) -> dict[str, Any]:
+    """What the apps registered into a page hook (``members.hooks``) add to it."""
+    parts: dict[str, Any] = {}
+    for part in hook:
+        parts.update(part(unit))
+    return parts
 
 
 def _current_memberships() -> Prefetch:
@@ -49,10 +59,9 @@ def group_detail(request: HttpRequest) -> HttpResponse:
     )
     leaders = [p for p in positions if p.kind != Position.Kind.MEMBER]
     members = [p for p in positions if p.kind == Position.Kind.MEMBER]
-    units = Unit.objects.members().annotate(
-        duty_count=Count("duties"),
-        joint_count=Count("duties", filter=Q(duties__is_joint=True)),
-    )
+    units = list(Unit.objects.members())
+    for attach in group_unit_details:  # duties: each unit's clause counts
+        attach(units)
     provisions = Provision.objects.filter(group=group)
     return render(
         request,
@@ -88,8 +97,8 @@ def office_detail(request: HttpRequest) -> HttpResponse:
             "group": group,
             "director": director,
             "staff": staff,
-            # the duties app's clauses, through their relation to the unit
-            "office_duties": group.office_unit.duties.filter(number=1),
+            # duties: the office's clause
+            **_parts(office_page_parts, group.office_unit),
             "requirements": Provision.objects.filter(
                 group=group, kind=Provision.Kind.REQUIREMENT
             ),
@@ -110,7 +119,8 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "unit": unit,
             "aliases": unit.aliases.all(),
-            "duties": unit.duties.all(),
+            # duties: the unit's clauses
+            **_parts(unit_page_parts, unit),
             "member_position": member_position,
             "may_view_private": may_view_unit_private(request.user, unit),
         },

@@ -32,7 +32,7 @@ from jinwei_ip.lib.pdf import official_date
 from members.models import Unit
 from tasks.models import CoUnit, ProgressReport, Task
 
-from . import dashboard
+from . import dashboard, figures
 from .models import Bulletin
 
 P = Bulletin.Period
@@ -190,13 +190,14 @@ def bulletin_figures(
     """The figures a bulletin is drafted from, as plain JSON data.
 
     Task states are as of ``day`` (the drafting day); the scope is the tasks at
-    work during the period; the per-unit figures use the dashboard's functions.
+    work during the period; the per-unit figures use the dashboard's functions
+    (``oversight.figures``).
     """
     day = day or dashboard.today()
-    scope = dashboard.lit(period_tasks(start, end), day)
+    scope = figures.lit(period_tasks(start, end), day)
     units = list(Unit.objects.members())
-    rows = dashboard.unit_figures(scope, units, day)
-    totals = dashboard.total_figures(scope, day)
+    rows = figures.unit_figures(scope, units, day)
+    totals = figures.total_figures(scope, day)
     listed = scope.prefetch_related(
         Prefetch(
             "co_unit_links",
@@ -220,11 +221,11 @@ def bulletin_figures(
         "units": [row.as_dict() for row in rows],
         "red": [
             _item(t)
-            for t in dashboard.light_list(listed, Task.Light.RED, day, ITEM_LIMIT)
+            for t in figures.light_list(listed, Task.Light.RED, day, ITEM_LIMIT)
         ],
         "yellow": [
             _item(t)
-            for t in dashboard.light_list(listed, Task.Light.YELLOW, day, ITEM_LIMIT)
+            for t in figures.light_list(listed, Task.Light.YELLOW, day, ITEM_LIMIT)
         ],
         "reporting": reporting(start, end, day),
     }

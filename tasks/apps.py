@@ -9,14 +9,19 @@ class TasksConfig(AppConfig):
     office_models = ["workdayoverride"]
 
     def ready(self) -> None:
-        from meetings import hooks
+        from meetings import hooks, readers
         from notices.digest import providers
 
         from .followups import minutes_section
-        from .from_meetings import attach_visible_tasks, tasks_follow_correction
+        from .from_meetings import (
+            attach_visible_tasks,
+            tasks_follow_correction,
+            units_given_work,
+        )
         from .reminders import task_digest
 
         providers.register(task_digest)
         hooks.decision_details.register(attach_visible_tasks)
         hooks.correction_followers.register(tasks_follow_correction)
         hooks.minutes_sections.register(minutes_section)
+        readers.minutes_reader_units.register(units_given_work)

@@ -1,17 +1,28 @@
 """What tasks do on the meetings' pages and in their workflows (registered into
-``meetings.hooks`` from ``TasksConfig.ready``)."""
+``meetings.hooks`` and ``meetings.readers`` from ``TasksConfig.ready``)."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
-from meetings.models import Decision, Minutes
-from members.models import User
+from meetings.models import Decision, Meeting, Minutes
+from members.models import Unit, User
 from notices.services import notify, office_people
 
-from .models import Task, TaskEvent
+from .models import CoUnit, Task, TaskEvent
 from .services import _claim, _event, _save
+
+
+def units_given_work(meeting: Meeting) -> QuerySet:
+    """The units leading or co-handling tasks made from the meeting's minutes
+    (any version), as one column of pks: they read the issued minutes
+    (``meetings.readers.minutes_reader_units``)."""
+    tasks = Task.objects.filter(decision__minutes__meeting=meeting)
+    return Unit.objects.filter(
+        Q(pk__in=tasks.values("lead_unit_id"))
+        | Q(pk__in=CoUnit.objects.filter(task__in=tasks).values("unit_id"))
+    ).values("pk")
 
 
 def attach_visible_tasks(user: User, decisions: list[Decision]) -> None:

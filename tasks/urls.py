@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views, views_followup, views_ledger, views_plans
+from . import views, views_assign, views_followup, views_ledger, views_plans
 
 app_name = "tasks"
 
@@ -11,8 +11,8 @@ urlpatterns = [
     path("export.xlsx", views_ledger.task_export, name="export"),
     path("export.pdf", views_ledger.task_export_pdf, name="export_pdf"),
     path("<int:pk>/", views.task_detail, name="detail"),
-    path("<int:pk>/edit/", views.task_edit, name="edit"),
-    path("<int:pk>/reassign/", views.task_reassign, name="reassign"),
+    path("<int:pk>/edit/", views_assign.task_edit, name="edit"),
+    path("<int:pk>/reassign/", views_assign.task_reassign, name="reassign"),
     path("<int:pk>/sign/", views.task_sign, name="sign"),
     path("<int:pk>/report/", views.task_report, name="report"),
     path("<int:pk>/closure/", views.task_closure, name="closure"),
@@ -22,12 +22,12 @@ urlpatterns = [
     path("<int:pk>/waive/", views.task_waive, name="waive"),
     path(
         "from-decision/<int:decision_pk>/",
-        views.task_create_from_decision,
+        views_assign.task_create_from_decision,
         name="create_from_decision",
     ),
     path(
         "from-minutes/<int:minutes_pk>/",
-        views.tasks_create_from_minutes,
+        views_assign.tasks_create_from_minutes,
         name="create_from_minutes",
     ),
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
@@ -44,7 +44,9 @@ urlpatterns = [
     ),
     path("plans/<int:pk>/", views_plans.plan_detail, name="plan"),
     path(
-        "plans/<int:pk>/new-task/", views.task_create_for_plan, name="create_for_plan"
+        "plans/<int:pk>/new-task/",
+        views_assign.task_create_for_plan,
+        name="create_for_plan",
     ),
     path("plans/<int:pk>/import/", views_plans.plan_import, name="plan_import"),
     path(

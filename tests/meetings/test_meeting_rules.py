@@ -79,7 +79,7 @@ class SecondPlenaryTests(PortalTestCase):
 
 class MinutesLeadInTests(PortalTestCase):
     def test_the_fixed_sentence_typed_at_the_end_is_refused_with_a_reason(self):
-        from meetings.forms import MinutesForm
+        from meetings.forms_minutes import MinutesForm
 
         for typed in ("会议议定以下事项：", "会议议定如下事项:", "会议研究议定："):
             form = MinutesForm(

@@ -110,6 +110,25 @@ class MinutesReadersTests(PortalTestCase):
         self.assertStatus(self.outsider, minutes.get_absolute_url(), 404)
         self.assertStatus(liaison_swj, minutes.get_absolute_url(), 200)
 
+    def test_co_unit_of_a_task_from_the_minutes_is_a_reader(self):
+        """The tasks app tells meetings who it gave work (meetings.readers): a
+        co-unit counts like the lead."""
+        minutes = self.issue()
+        first = minutes.decisions.get(number=1)
+        self.assertNotIn(self.unit_out, list(self.meeting.minutes_readers()))
+        self.assertStatus(self.outsider, minutes.get_absolute_url(), 404)
+        task_assign(
+            decision=first,
+            lead=self.unit_a,
+            co_units=[self.unit_out],
+            due=timezone.localdate() + timedelta(days=30),
+            title=first.text,
+            description=first.text,
+            by=self.office,
+        )
+        self.assertIn(self.unit_out, list(self.meeting.minutes_readers()))
+        self.assertStatus(self.outsider, minutes.get_absolute_url(), 200)
+
     def test_draft_suggestions_grant_nothing(self):
         self.assertEqual(list(self.meeting.minutes_readers()), [self.unit_a])
         services.meeting_grants_sync(meeting=self.meeting)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from meetings import services
-from meetings.forms import DecisionForm
+from meetings.forms_minutes import DecisionForm
 from meetings.models import Decision, Minutes
 from meetings.services import DecisionInput
 from members.models import Unit

@@ -7,7 +7,7 @@ from datetime import date
 from django.urls import reverse
 
 from duties.models import DutyClause
-from members.models import Membership, Person, Position
+from members.models import LeadingGroup, Membership, Person, Position
 from tests.base import PortalTestCase
 
 
@@ -39,6 +39,11 @@ class GroupPageTests(PortalTestCase):
         self.assertContains(response, "区市场监管局")
         self.assertContains(response, "陈静")
         self.assertContains(response, "李志强")
+        # the office's duty, from the duties app (members.hooks.office_page_parts)
+        office = LeadingGroup.objects.get().office_unit
+        self.assertContains(
+            response, DutyClause.objects.get(unit=office, number=1).text
+        )
 
 
 class UnitPageTests(PortalTestCase):

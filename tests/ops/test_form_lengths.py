@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from meetings import forms as mforms
+from meetings import forms_minutes
 from meetings.models import Attendance, Meeting, Minutes, Topic
 from members.forms import PositionAssignForm
 from members.models import Membership
@@ -24,7 +25,7 @@ PAIRS = [
     (mforms.AgendaAddForm, "presenter", Topic, "presenter"),
     (mforms.AttendanceRowForm, "title_at_meeting", Attendance, "title_at_meeting"),
     (mforms.AttendanceRowForm, "note", Attendance, "note"),
-    (mforms.MinutesForm, "title", Minutes, "title"),
+    (forms_minutes.MinutesForm, "title", Minutes, "title"),
     (tforms.TaskAssignForm, "title", Task, "title"),
     (tforms.TaskEditForm, "title", Task, "title"),
     (tforms.WorkPlanForm, "title", WorkPlan, "title"),

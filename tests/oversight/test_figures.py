@@ -8,6 +8,7 @@ from unittest import mock
 from django.urls import reverse
 
 from oversight import coverage, dashboard
+from oversight.figures import Figures, light_lists, upcoming_deadlines
 from tasks.models import Task
 from tests.base import PortalTestCase
 from tests.oversight import factories
@@ -24,7 +25,7 @@ class FigureTests(PortalTestCase):
         result = dashboard.dashboard(dashboard.Selection(**selection), TODAY)
         return result
 
-    def row(self, result: dict, unit) -> dashboard.Figures:
+    def row(self, result: dict, unit) -> Figures:
         return next(r for r in result["rows"] if r.unit == unit)
 
     def test_unit_a_on_time_late_and_average(self) -> None:
@@ -81,7 +82,7 @@ class FigureTests(PortalTestCase):
 
     def test_lists_are_limited_per_light(self) -> None:
         qs = dashboard.selected_tasks(dashboard.Selection(year=2025))
-        lists = dashboard.light_lists(qs, ["red", "yellow"], TODAY, limit=1)
+        lists = light_lists(qs, ["red", "yellow"], TODAY, limit=1)
         self.assertEqual(
             {light: [t.code for t in tasks] for light, tasks in lists.items()},
             {"red": ["T3"], "yellow": ["T5"]},
@@ -121,14 +122,10 @@ class FigureTests(PortalTestCase):
 
     def test_upcoming_count_is_not_capped_by_the_list(self) -> None:
         # Within 60 days: T5 (10-10) and T6 (10-20); the list shows one.
-        tasks, total = dashboard.upcoming_deadlines(
-            Task.objects.all(), TODAY, days=60, limit=1
-        )
+        tasks, total = upcoming_deadlines(Task.objects.all(), TODAY, days=60, limit=1)
         self.assertEqual([t.code for t in tasks], ["T5"])
         self.assertEqual(total, 2)
-        self.assertEqual(
-            dashboard.upcoming_deadlines(Task.objects.none(), TODAY), ([], 0)
-        )
+        self.assertEqual(upcoming_deadlines(Task.objects.none(), TODAY), ([], 0))
 
     def test_upcoming_list_links_to_the_whole_ledger_selection(self) -> None:
         url = dashboard.upcoming_ledger_url(
