@@ -31,8 +31,7 @@ class OverlongNoteTests(PortalTestCase):
             {"note": LONG},
             follow=True,
         )
-        self.assertContains(response, "说明：")
-        self.assertContains(response, "2000")
+        self.assertContains(response, "“说明”最多 2000 字")
         task.refresh_from_db()
         self.assertNotEqual(task.status, Task.Status.CLOSURE_REQUESTED)
         # whole note accepted at the limit
@@ -55,7 +54,8 @@ class OverlongNoteTests(PortalTestCase):
             {"note": LONG},
             follow=True,
         )
-        self.assertContains(response, "说明：")
+        # the message names the field and the limit
+        self.assertContains(response, "“说明”最多 2000 字")
         task.refresh_from_db()
         self.assertEqual(task.status, Task.Status.CLOSURE_REQUESTED)
 
@@ -68,7 +68,7 @@ class OverlongNoteTests(PortalTestCase):
             {"reason": LONG},
             follow=True,
         )
-        self.assertContains(response, "退回理由：")
+        self.assertContains(response, "“退回理由”最多 2000 字")
         self.assertNotContains(response, "请填写退回理由")
         task.refresh_from_db()
         self.assertEqual(task.status, Task.Status.CLOSURE_REQUESTED)
