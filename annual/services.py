@@ -13,7 +13,7 @@ This is the one module of the app that tells people things (``notify``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -572,19 +572,44 @@ def pack_edit(*, pack: Pack, title: str, text: str, version: int, by: User) -> P
     return pack
 
 
-def pack_pdf(pack: Pack) -> bytes:
-    """The pack's PDF: the kept file when none of its parts changed since it was
-    rendered (the hash of the parts' HTML), else rendered now and kept."""
-    from .pack import pack_html, render_pack
+def _pack_source(pack: Pack) -> tuple[str, str]:
+    """The pack's HTML and its hash (a handful of queries, no layout)."""
+    from .pack import pack_html
 
     html = pack_html(pack)
-    digest = hashlib.sha256(html.encode()).hexdigest()
-    if pack.content_hash == digest and pack.file:
-        try:
-            with pack.file.open("rb") as handle:
-                return handle.read()
-        except FileNotFoundError:
-            pass
+    return html, hashlib.sha256(html.encode()).hexdigest()
+
+
+def _kept_file(pack: Pack, digest: str) -> bytes | None:
+    if pack.content_hash != digest or not pack.file:
+        return None
+    try:
+        with pack.file.open("rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
+def pack_kept_pdf(pack: Pack) -> bytes | None:
+    """The kept PDF when none of the pack's parts changed since it was rendered
+    (the hash of the parts' HTML); None when it must be rendered (``pack_pdf``,
+    which the download leaves to the job queue: ``annual.background``)."""
+    _html, digest = _pack_source(pack)
+    return _kept_file(pack, digest)
+
+
+def pack_pdf(pack: Pack, progress: Callable[[int, str], None] | None = None) -> bytes:
+    """The pack's PDF: the kept file when it is current, else rendered now and
+    kept (so the next download is served at once). ``progress`` hears of the
+    layout, the long step (a job's progress bar)."""
+    from .pack import render_pack
+
+    html, digest = _pack_source(pack)
+    kept = _kept_file(pack, digest)
+    if kept is not None:
+        return kept
+    if progress is not None:
+        progress(30, _("排版 PDF"))
     data, pages = render_pack(html)
     with transaction.atomic():
         fresh = Pack.objects.select_for_update().get(pk=pack.pk)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -17,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from duties.models import DutyClause
 from jinwei_ip.lib.audit import export_event
-from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
 from jinwei_ip.lib.ratelimit import limited
 from members.access import require_office
 from members.models import Unit
@@ -60,8 +58,6 @@ from .models import (
     warning_until,
 )
 from .pack import pack_filename
-
-logger = logging.getLogger(__name__)
 
 PER_PAGE = 20
 S = Submission.Status
@@ -601,20 +597,25 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @limited("pdf")
 @require_GET
 def pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The kept PDF at once when it is current; else the job worker lays it out
+    (``annual.background``) and the person waits on the job's progress page (the
+    job they already started for this pack, if it is still running)."""
+    from jobs.services import job_start
+
+    from .background import pack_job_title
+
     pack = get_pack_for(request.user, pk)
-    try:
-        data = services.pack_pdf(pack)
-    except CJKFontsMissing:
-        logger.exception("Pack PDF: no CJK font on this server")
-        messages.error(
-            request,
-            _(
-                "服务器没有安装中文字体，暂时无法生成 PDF。"
-                "请联系系统管理员安装 Noto CJK 字体：%(cmd)s。"
-            )
-            % {"cmd": INSTALL_HINT},
+    data = services.pack_kept_pdf(pack)
+    if data is None:
+        job = job_start(
+            owner=request.user,
+            kind="annual_pack_pdf",
+            title=pack_job_title(pack),
+            params={"round": pack.round_id},
+            back_url=pack.get_absolute_url(),
+            reuse=True,
         )
-        return redirect(pack)
+        return redirect(job)
     export_event(request, "annual_pack_pdf", pack)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (

@@ -23,6 +23,24 @@ class JobError(Exception):
     """A failure to tell the person in their words (Chinese), not a crash."""
 
 
+def fonts_missing(also: str = "") -> JobError:
+    """The failure of a PDF job on a server without a Chinese font
+    (``jinwei_ip.lib.pdf.CJKFontsMissing``): what the administrator must install,
+    and ``also`` (what the person can do meanwhile)."""
+    from django.utils.translation import gettext as _
+
+    from jinwei_ip.lib.pdf import INSTALL_HINT
+
+    return JobError(
+        _(
+            "服务器没有安装中文字体，暂时无法生成 PDF。"
+            "请联系系统管理员安装 Noto CJK 字体：%(cmd)s。"
+        )
+        % {"cmd": INSTALL_HINT}
+        + also
+    )
+
+
 @dataclass(frozen=True)
 class Output:
     data: bytes

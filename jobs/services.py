@@ -163,12 +163,31 @@ def mail_resend(*, mail: Mail) -> Mail:
 
 
 def job_start(
-    *, owner: User, kind: str, title: str, params: dict, back_url: str = ""
+    *,
+    owner: User,
+    kind: str,
+    title: str,
+    params: dict,
+    back_url: str = "",
+    reuse: bool = False,
 ) -> Job:
-    """A job for ``owner``, run by a worker after commit."""
+    """A job for ``owner``, run by a worker after commit. With ``reuse``, the
+    owner's job of the same kind and params still waiting or running is returned
+    instead of a second one (a person pressing the button again while the file
+    is being made)."""
     if kind not in exports.RUNNERS:
         raise ValueError(f"unknown job kind {kind!r}")
     params = {"lang": translation.get_language() or settings.LANGUAGE_CODE, **params}
+    if reuse:
+        active = (
+            Job.objects.of(owner)
+            .filter(kind=kind, state__in=[Job.State.PENDING, Job.State.RUNNING])
+            .filter(**{f"params__{key}": value for key, value in params.items()})
+            .order_by("-pk")
+            .first()
+        )
+        if active is not None:
+            return active
     job = Job.objects.create(
         owner=owner,
         kind=kind,

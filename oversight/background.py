@@ -15,7 +15,7 @@ from jobs.models import Job
 def bulletin_pdf_job(job: Job, progress: exports.Progress) -> exports.Output:
     from django.http import Http404
 
-    from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
+    from jinwei_ip.lib.pdf import CJKFontsMissing
 
     from . import access, bulletin_pdf
 
@@ -31,11 +31,5 @@ def bulletin_pdf_job(job: Job, progress: exports.Progress) -> exports.Output:
     try:
         data = bulletin_pdf.render_bulletin(bulletin)
     except CJKFontsMissing as error:
-        raise exports.JobError(
-            _(
-                "服务器没有安装中文字体，暂时无法生成 PDF。"
-                "请联系系统管理员安装 Noto CJK 字体：%(cmd)s。"
-            )
-            % {"cmd": INSTALL_HINT}
-        ) from error
+        raise exports.fonts_missing() from error
     return exports.Output(data, bulletin_pdf.filename(bulletin), "application/pdf")
