@@ -590,12 +590,13 @@ def _kept_file(pack: Pack, digest: str) -> bytes | None:
         return None
 
 
-def pack_kept_pdf(pack: Pack) -> bytes | None:
-    """The kept PDF when none of the pack's parts changed since it was rendered
-    (the hash of the parts' HTML); None when it must be rendered (``pack_pdf``,
-    which the download leaves to the job queue: ``annual.background``)."""
+def pack_kept_pdf(pack: Pack) -> tuple[bytes | None, str]:
+    """The kept PDF when none of the pack's parts changed since it was rendered,
+    else None (``pack_pdf`` renders it: the download leaves that to the job
+    queue, ``annual.background``); and the hash of the parts' HTML (the content
+    a job started now would lay out)."""
     _html, digest = _pack_source(pack)
-    return _kept_file(pack, digest)
+    return _kept_file(pack, digest), digest
 
 
 def pack_pdf(pack: Pack, progress: Callable[[int, str], None] | None = None) -> bytes:

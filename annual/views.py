@@ -599,19 +599,21 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The kept PDF at once when it is current; else the job worker lays it out
     (``annual.background``) and the person waits on the job's progress page (the
-    job they already started for this pack, if it is still running)."""
+    job they already started for this pack's content, if it is still running)."""
     from jobs.services import job_start
 
     from .background import pack_job_title
 
     pack = get_pack_for(request.user, pk)
-    data = services.pack_kept_pdf(pack)
+    data, digest = services.pack_kept_pdf(pack)
     if data is None:
+        # pressed again while the job runs: the same job, as long as it lays out
+        # the same content (the parts' hash); after an edit, a new one
         job = job_start(
             owner=request.user,
             kind="annual_pack_pdf",
             title=pack_job_title(pack),
-            params={"round": pack.round_id},
+            params={"round": pack.round_id, "content": digest},
             back_url=pack.get_absolute_url(),
             reuse=True,
         )

@@ -214,6 +214,17 @@ class PackJobTests(PortalTestCase):
         again = self.start(self.leader)
         self.assertNotEqual(again, job)
 
+    def test_an_edit_while_the_job_waits_asks_for_a_new_one(self):
+        waiting = self.start(self.office)
+        services.pack_edit(
+            pack=self.pack,
+            title=self.pack.office_report_title,
+            text="一、总体情况\n\n改过的报告。",
+            version=self.pack.edit_version,
+            by=self.office,
+        )
+        self.assertNotEqual(self.start(self.office), waiting)
+
     def test_another_persons_running_job_is_not_re_used(self):
         mine = self.start(self.leader)
         theirs = self.start(self.office)

@@ -274,3 +274,29 @@ class BulletinJobTests(PortalTestCase):
         page = self.get_as(self.office, job.get_absolute_url())
         self.assertContains(page, "这份通报已不存在，或您已无权查看")
         self.assertContains(page, "重试")
+
+
+class ReuseTests(PortalTestCase):
+    def start(self, owner, query="a"):
+        return services.job_start(
+            owner=owner,
+            kind="task_ledger_xlsx",
+            title="督办台账",
+            params={"query": query},
+            reuse=True,
+        )
+
+    def test_only_the_owners_active_job_of_the_same_params_is_re_used(self):
+        first = self.start(self.office)
+        self.assertEqual(self.start(self.office), first)
+        Job.objects.filter(pk=first.pk).update(state=Job.State.RUNNING)
+        self.assertEqual(self.start(self.office), first)
+        self.assertNotEqual(self.start(self.office, query="b"), first)
+        self.assertNotEqual(self.start(self.leader), first)
+        Job.objects.filter(pk=first.pk).update(state=Job.State.DONE)
+        self.assertNotEqual(self.start(self.office), first)
+        # without reuse, every press is a job of its own
+        services.job_start(
+            owner=self.office, kind="task_ledger_xlsx", title="x", params={"query": "a"}
+        )
+        self.assertEqual(Job.objects.filter(owner=self.office).count(), 4)
