@@ -20,7 +20,7 @@ def pack_pdf_job(job: Job, progress: exports.Progress) -> exports.Output:
 
     from jinwei_ip.lib.pdf import CJKFontsMissing
 
-    from . import access, services
+    from . import access, services_pack
     from .pack import pack_filename
 
     try:
@@ -33,7 +33,7 @@ def pack_pdf_job(job: Job, progress: exports.Progress) -> exports.Output:
         ) from error
     progress(10, _("整理会议材料"))
     try:
-        data = services.pack_pdf(pack, progress)
+        data = services_pack.pack_pdf(pack, progress)
     except CJKFontsMissing as error:
         raise exports.fonts_missing() from error
     return exports.Output(data, pack_filename(pack), "application/pdf")

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from annual import services
+from annual import services, services_pack
 from annual.models import Submission
 from members.models import Unit
 from tests.base import PortalTestCase
@@ -50,9 +50,9 @@ class OfficeHomeCardTests(PortalTestCase):
         self.assertNotIn('id="annual-office-card"', self.home())
         round_ = open_round(self.office, meeting=plenary(self.office))
         self.assertIn('id="annual-office-card"', self.home())
-        pack = services.pack_create(round_=round_, by=self.office)
+        pack = services_pack.pack_create(round_=round_, by=self.office)
         self.assertIn('id="annual-office-card"', self.home())
-        services.pack_issue(pack=pack, by=self.office)
+        services_pack.pack_issue(pack=pack, by=self.office)
         self.assertNotIn('id="annual-office-card"', self.home())
 
     def test_only_the_office(self):

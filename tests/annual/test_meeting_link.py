@@ -4,7 +4,7 @@ leaders always, an attending unit only once the pack is issued."""
 
 from __future__ import annotations
 
-from annual import services
+from annual import services_pack
 from meetings import hooks
 from tests.base import PortalTestCase
 
@@ -29,7 +29,7 @@ class MeetingPackLinkTests(PortalTestCase):
         self.assertNotContains(page, "会议材料汇编")
 
     def test_office_and_leaders_always_a_unit_once_issued(self):
-        pack = services.pack_create(round_=self.round, by=self.office)
+        pack = services_pack.pack_create(round_=self.round, by=self.office)
         link = f'href="{pack.get_absolute_url()}"'
         for user in (self.office, self.leader):
             with self.subTest(user=user.username):
@@ -41,7 +41,7 @@ class MeetingPackLinkTests(PortalTestCase):
         self.assertEqual(page.status_code, 200)  # the unit attends the meeting
         self.assertNotContains(page, "会议材料汇编")
         self.assertNotContains(page, link)
-        services.pack_issue(pack=pack, by=self.office)
+        services_pack.pack_issue(pack=pack, by=self.office)
         for user in (self.liaison_a, self.head_a, self.liaison_b):
             with self.subTest(user=user.username):
                 page = self.get_as(user, self.url)
@@ -53,7 +53,7 @@ class MeetingPackLinkTests(PortalTestCase):
                 )
 
     def test_another_meetings_page_has_no_link(self):
-        services.pack_create(round_=self.round, by=self.office)
+        services_pack.pack_create(round_=self.round, by=self.office)
         other = plenary(self.office, days=60)
         page = self.get_as(self.office, other.get_absolute_url())
         self.assertNotContains(page, "会议材料汇编")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from annual import pack as pack_module
-from annual import services
+from annual import services, services_pack
 from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
 from jobs.models import Job
 from jobs.services import job_run
@@ -62,8 +62,8 @@ class PackPdfTests(PortalTestCase):
         make_task(
             by=cls.office, lead=cls.unit_a, decision=decision, title="联合执法行动"
         )
-        cls.pack = services.pack_create(round_=cls.round, by=cls.office)
-        cls.data = services.pack_pdf(cls.pack)
+        cls.pack = services_pack.pack_create(round_=cls.round, by=cls.office)
+        cls.data = services_pack.pack_pdf(cls.pack)
         cls.reader = PdfReader(BytesIO(cls.data))
         cls.texts = [page.extract_text() for page in cls.reader.pages]
 
@@ -131,21 +131,21 @@ class PackKeptFileTests(PortalTestCase):
     def test_rendered_once_and_again_only_when_a_part_changes(self):
         round_ = open_round(self.office, meeting=plenary(self.office))
         submit(sub(round_, self.unit_a), self.liaison_a)
-        pack = services.pack_create(round_=round_, by=self.office)
+        pack = services_pack.pack_create(round_=round_, by=self.office)
         real = pack_module.render_pack
         with mock.patch.object(pack_module, "render_pack", side_effect=real) as render:
-            first = services.pack_pdf(pack)
-            again = services.pack_pdf(pack)
+            first = services_pack.pack_pdf(pack)
+            again = services_pack.pack_pdf(pack)
             self.assertEqual(render.call_count, 1)
             self.assertEqual(first, again)
-            pack = services.pack_edit(
+            pack = services_pack.pack_edit(
                 pack=pack,
                 title=pack.office_report_title,
                 text="一、总体情况\n\n改过的报告。",
                 version=pack.edit_version,
                 by=self.office,
             )
-            services.pack_pdf(pack)
+            services_pack.pack_pdf(pack)
             self.assertEqual(render.call_count, 2)
             # a new topic on the agenda is a changed part too
             topic = meeting_services.topic_raise(
@@ -154,7 +154,7 @@ class PackKeptFileTests(PortalTestCase):
             meeting_services.topic_schedule(
                 topic=topic, meeting=round_.meeting, presenter="", by=self.office
             )
-            services.pack_pdf(pack)
+            services_pack.pack_pdf(pack)
             self.assertEqual(render.call_count, 3)
 
 
@@ -166,7 +166,7 @@ class PackJobTests(PortalTestCase):
     def setUp(self):
         self.round = open_round(self.office, meeting=plenary(self.office))
         submit(sub(self.round, self.unit_a), self.liaison_a)
-        self.pack = services.pack_create(round_=self.round, by=self.office)
+        self.pack = services_pack.pack_create(round_=self.round, by=self.office)
         self.url = reverse("annual:pack_pdf", args=[self.round.pk])
 
     def start(self, user) -> Job:
@@ -204,7 +204,7 @@ class PackJobTests(PortalTestCase):
         self.assertIn("attachment", response["Content-Disposition"])
         self.assertEqual(Job.objects.count(), 1)
         # a part changed: a new job again (the finished one is not re-used)
-        services.pack_edit(
+        services_pack.pack_edit(
             pack=self.pack,
             title=self.pack.office_report_title,
             text="一、总体情况\n\n改过的报告。",
@@ -216,7 +216,7 @@ class PackJobTests(PortalTestCase):
 
     def test_an_edit_while_the_job_waits_asks_for_a_new_one(self):
         waiting = self.start(self.office)
-        services.pack_edit(
+        services_pack.pack_edit(
             pack=self.pack,
             title=self.pack.office_report_title,
             text="一、总体情况\n\n改过的报告。",
@@ -234,7 +234,7 @@ class PackJobTests(PortalTestCase):
     def test_a_unit_has_no_job_before_the_pack_is_issued(self):
         self.assertEqual(self.get_as(self.liaison_a, self.url).status_code, 404)
         self.assertFalse(Job.objects.exists())
-        services.pack_issue(pack=self.pack, by=self.office)
+        services_pack.pack_issue(pack=self.pack, by=self.office)
         job = self.start(self.liaison_a)
         self.assertEqual(job_run(job_id=job.pk), "done")
 
