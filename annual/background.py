@@ -16,24 +16,16 @@ def pack_job_title(pack) -> str:
 
 @exports.runner("annual_pack_pdf")
 def pack_pdf_job(job: Job, progress: exports.Progress) -> exports.Output:
-    from django.http import Http404
-
-    from jinwei_ip.lib.pdf import CJKFontsMissing
-
     from . import access, services_pack
     from .pack import pack_filename
 
-    try:
-        # asked again as the person: a pack deleted since, or a person who left
-        # the office or the unit, gets no file
+    # asked again as the person: a pack deleted since, or a person who left the
+    # office or the unit, gets no file
+    with exports.refused_as(
+        _("这份会议材料汇编已不存在，或您已无权查看，无法生成 PDF。")
+    ):
         pack = access.get_pack_for(job.owner, job.params["round"])
-    except Http404 as error:
-        raise exports.JobError(
-            _("这份会议材料汇编已不存在，或您已无权查看，无法生成 PDF。")
-        ) from error
     progress(10, _("整理会议材料"))
-    try:
+    with exports.cjk_fonts():
         data = services_pack.pack_pdf(pack, progress)
-    except CJKFontsMissing as error:
-        raise exports.fonts_missing() from error
     return exports.Output(data, pack_filename(pack), "application/pdf")

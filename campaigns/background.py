@@ -11,24 +11,14 @@ from jobs.models import Job
 
 @exports.runner("campaign_summary_pdf")
 def campaign_summary_pdf(job: Job, progress: exports.Progress) -> exports.Output:
-    from django.http import Http404
-
-    from jinwei_ip.lib.pdf import CJKFontsMissing
-
     from . import pdf
     from .access import get_campaign_for
 
-    try:
-        # asked again as the person: a campaign deleted since, or a person moved
-        # to a unit outside it, gets no file
+    # asked again as the person: a campaign deleted since, or a person moved to
+    # a unit outside it, gets no file
+    with exports.refused_as(_("这项活动已不存在，或您已无权查看，无法生成总结 PDF。")):
         campaign = get_campaign_for(job.owner, job.params["campaign"])
-    except Http404 as error:
-        raise exports.JobError(
-            _("这项活动已不存在，或您已无权查看，无法生成总结 PDF。")
-        ) from error
     progress(20, _("排版 PDF"))
-    try:
+    with exports.cjk_fonts(_("活动数据 Excel 仍可导出。")):
         data = pdf.render_summary(campaign)
-    except CJKFontsMissing as error:
-        raise exports.fonts_missing(_("活动数据 Excel 仍可导出。")) from error
     return exports.Output(data, pdf.filename(campaign), "application/pdf")
