@@ -118,6 +118,13 @@ def get_attachment_for(user: User, pk: int) -> Attachment:
     return attachment
 
 
+def may_read_pack(user: User, pack: Pack) -> bool:
+    """The office and the leaders always; the units' accounts once it is issued."""
+    return _active(user) and (
+        sees_everything(user) or (user.is_unit_member and pack.is_issued)
+    )
+
+
 def get_pack_for(user: User, round_pk: int, *, office: bool = False) -> Pack:
     """The pack if ``user`` may read it: the office and the leaders always, the
     units once it is issued (else 404); with ``office``, only office staff act."""
@@ -127,7 +134,7 @@ def get_pack_for(user: User, round_pk: int, *, office: bool = False) -> Pack:
         Pack.objects.select_related("round", "meeting", "issued_by"),
         round_id=round_pk,
     )
-    if not (sees_everything(user) or (user.is_unit_member and pack.is_issued)):
+    if not may_read_pack(user, pack):
         raise Http404
     if office and not user.is_office:
         raise PermissionDenied

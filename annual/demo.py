@@ -26,7 +26,7 @@ from meetings.models import Meeting
 from meetings.services import MeetingData
 from members.models import Person, Unit, User
 
-from . import services
+from . import services, services_pack
 from .models import Round, Submission, default_sections
 
 DRAFTING = ("lyj", "wlj")
@@ -191,5 +191,5 @@ def load() -> None:
     if first is not None:
         for item in first.coordination_items.all():
             services.coordination_to_topic(item=item, by=office)
-    pack = services.pack_create(round_=round_, by=office)
-    services.pack_pdf(pack)
+    pack = services_pack.pack_create(round_=round_, by=office)
+    services_pack.pack_pdf(pack)

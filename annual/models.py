@@ -45,6 +45,27 @@ def default_sections() -> list[dict]:
     ]
 
 
+class RoundQuerySet(models.QuerySet):
+    def open(self) -> RoundQuerySet:
+        """Rounds whose meeting pack has not gone to the group yet: the units
+        still submit, the office still returns and reminds."""
+        return self.filter(pack__issued_at__isnull=True)
+
+    def with_counts(self) -> RoundQuerySet:
+        """``unit_count`` and a ``<status>_count`` per submission status, in the
+        same query."""
+        S = Submission.Status
+        return self.annotate(
+            unit_count=models.Count("submissions"),
+            **{
+                f"{status}_count": models.Count(
+                    "submissions", filter=Q(submissions__status=status)
+                )
+                for status in S.values
+            },
+        )
+
+
 class Round(models.Model):
     """A reporting round for one year: every member unit submits once."""
 
@@ -72,6 +93,8 @@ class Round(models.Model):
     )
     created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = RoundQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year"]
@@ -110,6 +133,20 @@ class Round(models.Model):
             return self.plan
         except Plan.DoesNotExist:
             return None
+
+    def light_counts(
+        self, status_counts: dict[str, int], today: date, warn_until: date
+    ) -> dict[str, int]:
+        """How many submissions show each light (``Submission.light_on``), from
+        the number in each status (``with_counts``): no row read."""
+        lights = dict.fromkeys(("red", "yellow", "green", "grey"), 0)
+        for status, n in status_counts.items():
+            if n:
+                light = Submission(round=self, status=status).light_on(
+                    today, warn_until
+                )
+                lights[light] += n
+        return lights
 
     @property
     def pack_issued(self) -> bool:

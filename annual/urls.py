@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_pack, views_plan
 
 app_name = "annual"
 
@@ -10,16 +10,16 @@ urlpatterns = [
     path("<int:pk>/", views.round_detail, name="round"),
     path("<int:pk>/edit/", views.round_edit, name="round_edit"),
     path("<int:pk>/remind/", views.round_remind, name="round_remind"),
-    path("<int:pk>/pack/new/", views.pack_create, name="pack_create"),
-    path("<int:pk>/pack/", views.pack_detail, name="pack"),
-    path("<int:pk>/pack.pdf", views.pack_pdf, name="pack_pdf"),
-    path("<int:pk>/pack/issue/", views.pack_issue, name="pack_issue"),
-    path("<int:pk>/plan/new/", views.plan_create, name="plan_create"),
-    path("<int:pk>/plan/", views.plan_detail, name="plan"),
-    path("<int:pk>/plan/edit/", views.plan_edit, name="plan_edit"),
-    path("<int:pk>/plan.docx", views.plan_download, name="plan_docx"),
-    path("<int:pk>/plan/approve/", views.plan_approve, name="plan_approve"),
-    path("<int:pk>/plan/tasks/", views.plan_tasks, name="plan_tasks"),
+    path("<int:pk>/pack/new/", views_pack.pack_create, name="pack_create"),
+    path("<int:pk>/pack/", views_pack.pack_detail, name="pack"),
+    path("<int:pk>/pack.pdf", views_pack.pack_pdf, name="pack_pdf"),
+    path("<int:pk>/pack/issue/", views_pack.pack_issue, name="pack_issue"),
+    path("<int:pk>/plan/new/", views_plan.plan_create, name="plan_create"),
+    path("<int:pk>/plan/", views_plan.plan_detail, name="plan"),
+    path("<int:pk>/plan/edit/", views_plan.plan_edit, name="plan_edit"),
+    path("<int:pk>/plan.docx", views_plan.plan_download, name="plan_docx"),
+    path("<int:pk>/plan/approve/", views_plan.plan_approve, name="plan_approve"),
+    path("<int:pk>/plan/tasks/", views_plan.plan_tasks, name="plan_tasks"),
     path("submissions/<int:pk>/", views.submission_detail, name="submission"),
     path("submissions/<int:pk>/edit/", views.submission_edit, name="submission_edit"),
     path(

@@ -1,9 +1,7 @@
-"""Pages of the group's year: rounds, submissions, the meeting pack, next year's plan."""
+"""Pages of the group's year: rounds and submissions (the meeting pack's pages
+are in ``views_pack``, next year's plan's in ``views_plan``)."""
 
 from __future__ import annotations
-
-import logging
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,16 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from duties.models import DutyClause
 from jinwei_ip.lib.audit import export_event
-from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
-from jinwei_ip.lib.ratelimit import limited
 from members.access import require_office
 from members.models import Unit
 
 from . import services
 from .access import (
     get_attachment_for,
-    get_pack_for,
-    get_plan_for,
     get_round_for,
     get_submission_for,
     get_submission_to_edit,
@@ -35,13 +29,8 @@ from .access import (
     require_round_reader,
     submission_actions,
 )
-from .docx import plan_docx, plan_filename
 from .forms import (
     CoordinationFormSet,
-    PackEditForm,
-    PlanApproveForm,
-    PlanEntryFormSet,
-    PlanForm,
     PlanItemFormSet,
     ReturnForm,
     RoundEditForm,
@@ -53,15 +42,11 @@ from .forms import (
 )
 from .models import (
     CoordinationItem,
-    Plan,
     Round,
     SectionKind,
     Submission,
     warning_until,
 )
-from .pack import pack_filename
-
-logger = logging.getLogger(__name__)
 
 PER_PAGE = 20
 S = Submission.Status
@@ -534,280 +519,3 @@ def coordination_topic(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("next") == "round":
         return redirect(item.submission.round)
     return redirect(item.submission)
-
-
-# --- the meeting pack ----------------------------------------------------------
-
-
-@require_POST
-def pack_create(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = get_round_for(request.user, pk, office=True)
-    try:
-        pack = services.pack_create(round_=round_, by=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-        return redirect(round_)
-    messages.success(request, _("已起草材料汇编，请核改办公室工作报告。"))
-    return redirect(pack)
-
-
-def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    pack = get_pack_for(user, pk)
-    form = None
-    stale = False
-    if user.is_office and not pack.is_issued:
-        form = PackEditForm(
-            request.POST or None,
-            initial={
-                "title": pack.office_report_title,
-                "text": pack.office_report,
-                "version": pack.edit_version,
-            },
-        )
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.pack_edit(pack=pack, by=user, **form.cleaned_data)
-            except services.StaleEdit as error:
-                stale = True
-                pack.refresh_from_db()
-                fresh = request.POST.copy()
-                fresh["version"] = str(pack.edit_version)
-                form = PackEditForm(fresh)
-                form.is_valid()
-                form.add_error(None, error)
-            except ValidationError as error:
-                _form_errors(form, error)
-            else:
-                messages.success(request, _("工作报告已保存。"))
-                return redirect(pack)
-    elif request.method == "POST":
-        raise PermissionDenied
-    submitted = pack.round.submissions.filter(status=S.SUBMITTED).count()
-    return render(
-        request,
-        "annual/pack_detail.html",
-        {
-            "pack": pack,
-            "round": pack.round,
-            "form": form,
-            "stale": stale,
-            "submitted": submitted,
-            "unit_count": pack.round.submissions.count(),
-        },
-    )
-
-
-@limited("pdf")
-@require_GET
-def pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    pack = get_pack_for(request.user, pk)
-    try:
-        data = services.pack_pdf(pack)
-    except CJKFontsMissing:
-        logger.exception("Pack PDF: no CJK font on this server")
-        messages.error(
-            request,
-            _(
-                "服务器没有安装中文字体，暂时无法生成 PDF。"
-                "请联系系统管理员安装 Noto CJK 字体：%(cmd)s。"
-            )
-            % {"cmd": INSTALL_HINT},
-        )
-        return redirect(pack)
-    export_event(request, "annual_pack_pdf", pack)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="pack-{pack.round_id}.pdf"; '
-        f"filename*=UTF-8''{quote(pack_filename(pack))}"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@require_POST
-def pack_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    pack = get_pack_for(request.user, pk, office=True)
-    try:
-        services.pack_issue(pack=pack, by=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(
-            request, _("材料汇编已印发，各成员单位现在可以阅读全部报送材料。")
-        )
-    return redirect(pack)
-
-
-# --- next year's plan -------------------------------------------------------
-
-
-@require_POST
-def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = get_round_for(request.user, pk, office=True)
-    try:
-        plan = services.plan_create(round_=round_, by=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-        return redirect(round_)
-    messages.success(
-        request,
-        _("已根据各单位的下年度工作打算起草工作计划（%(n)d条）。")
-        % {"n": plan.entries.count()},
-    )
-    return redirect(plan)
-
-
-def _entries(plan: Plan):
-    return plan.entries.select_related(
-        "lead", "source__submission__unit"
-    ).prefetch_related(
-        "co_units", Prefetch("duties", DutyClause.objects.select_related("unit"))
-    )
-
-
-@require_GET
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for(request.user, pk)
-    return render(
-        request,
-        "annual/plan_detail.html",
-        {
-            "plan": plan,
-            "round": plan.round,
-            "entries": _entries(plan),
-            "approve_form": PlanApproveForm(
-                initial={
-                    "approved_on": timezone.localdate(),
-                    "version": plan.edit_version,
-                }
-            ),
-        },
-    )
-
-
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for(request.user, pk, office=True)
-    if not plan.is_draft:
-        messages.info(request, _("工作计划已审定，不能再修改。"))
-        return redirect(plan)
-    units = Unit.objects.members()
-    clauses = DutyClause.objects.select_related("unit").order_by(
-        "unit__order", "number"
-    )
-    data = request.POST or None
-    form = PlanForm(
-        data,
-        initial={
-            "title": plan.title,
-            "intro": plan.intro,
-            "requirements": plan.requirements,
-            "version": plan.edit_version,
-        },
-    )
-    initial = [
-        {
-            "pk": e.pk,
-            "section": e.section,
-            "text": e.text,
-            "lead": e.lead,
-            "co_units": list(e.co_units.all()),
-            "due_on": e.due_on,
-            "duties": list(e.duties.all()),
-        }
-        for e in _entries(plan)
-    ]
-    entries = PlanEntryFormSet(
-        data,
-        prefix="entries",
-        initial=initial,
-        form_kwargs={"units": units, "clauses": clauses},
-    )
-    stale = False
-    if request.method == "POST" and form.is_valid() and entries.is_valid():
-        rows = [f.cleaned_data for f in entries.ordered_forms]
-        try:
-            services.plan_edit(
-                plan=plan,
-                by=request.user,
-                entries=rows,
-                **form.cleaned_data,
-            )
-        except services.StaleEdit as error:
-            stale = True
-            plan.refresh_from_db()
-            fresh = request.POST.copy()
-            fresh["version"] = str(plan.edit_version)
-            form = PlanForm(fresh)
-            form.is_valid()
-            form.add_error(None, error)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("工作计划草案已保存。"))
-            return redirect(plan)
-    return render(
-        request,
-        "annual/plan_form.html",
-        {"plan": plan, "form": form, "entries": entries, "stale": stale},
-    )
-
-
-@limited("export")
-@require_GET
-def plan_download(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for(request.user, pk)
-    data = plan_docx(plan)
-    export_event(request, "annual_plan_docx", plan)
-    response = HttpResponse(
-        data,
-        content_type="application/vnd.openxmlformats-officedocument."
-        "wordprocessingml.document",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="plan-{plan.year}.docx"; '
-        f"filename*=UTF-8''{quote(plan_filename(plan))}"
-    )
-    return response
-
-
-@require_POST
-def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for(request.user, pk, office=True)
-    form = PlanApproveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.plan_approve(plan=plan, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-        else:
-            messages.success(request, _("已登记工作计划的审定情况。"))
-    else:
-        messages.error(
-            request,
-            "；".join(
-                f"{form.fields[name].label}：{'；'.join(errs)}"
-                if name in form.fields
-                else "；".join(errs)
-                for name, errs in form.errors.items()
-            ),
-        )
-    return redirect(plan)
-
-
-@limited("import", methods=("POST",))
-@require_POST
-def plan_tasks(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for(request.user, pk, office=True)
-    try:
-        work_plan = services.plan_to_tasks(plan=plan, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect(plan)
-    messages.success(
-        request,
-        _("已生成计划任务 %(n)d 项，并通知了各承办单位。")
-        % {"n": work_plan.tasks.count()},
-    )
-    return redirect(work_plan)

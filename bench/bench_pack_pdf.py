@@ -44,7 +44,7 @@ from django.utils import timezone  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
 from annual import pack as pack_module  # noqa: E402
-from annual import services  # noqa: E402
+from annual import services, services_pack  # noqa: E402
 from annual.models import default_sections  # noqa: E402
 from meetings import services as meeting_services  # noqa: E402
 from meetings.models import Decision, Meeting, Minutes  # noqa: E402
@@ -146,7 +146,7 @@ def build():
         services.submission_submit(
             submission=saved, by=liaison, version=saved.edit_version
         )
-    return services.pack_create(round_=round_, by=office)
+    return services_pack.pack_create(round_=round_, by=office)
 
 
 def main() -> None:
@@ -156,7 +156,7 @@ def main() -> None:
     args = parser.parse_args()
     pack = build()
     start = time.perf_counter()
-    data = services.pack_pdf(pack)
+    data = services_pack.pack_pdf(pack)
     first = time.perf_counter() - start
     reader = PdfReader(BytesIO(data))
     pages = len(reader.pages)
@@ -170,7 +170,7 @@ def main() -> None:
         pack_module.render_pack(html)
         times.append(time.perf_counter() - start)
     start = time.perf_counter()
-    services.pack_pdf(pack)  # unchanged: the kept file
+    services_pack.pack_pdf(pack)  # unchanged: the kept file
     kept = time.perf_counter() - start
     spans = [b - a for a, b in itertools.pairwise([*units, matters])]
     lines = [

@@ -657,16 +657,19 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 @limited("pdf")
 def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from .pdf import filename, render_summary
+    """The summary's PDF is made by the job worker (``campaigns.background``): the
+    request only hands it over and shows the progress page."""
+    from jobs.services import job_start
 
     campaign = get_campaign_for(request.user, pk)
-    data = render_summary(campaign)
-    export_event(request, "campaign_summary_pdf", campaign)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        True, filename(campaign)
+    job = job_start(
+        owner=request.user,
+        kind="campaign_summary_pdf",
+        title=_("%(title)s（PDF）") % {"title": campaign.summary_title},
+        params={"campaign": campaign.pk},
+        back_url=campaign.get_absolute_url(),
     )
-    return response
+    return redirect(job)
 
 
 @require_GET

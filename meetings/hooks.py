@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from jinwei_ip.lib.hooks import Hook
 from members.models import User
 
-from .models import Decision, Minutes
+from .models import Decision, Meeting, Minutes
 
 # (viewer, the decided matters on a minutes page) → None: attach to each decided
 # matter what the app shows under it (tasks: ``visible_tasks``, the tasks made from
@@ -34,3 +34,10 @@ minutes_sections: Hook[Callable[[Minutes], list[dict]]] = Hook(
 # (person) → more events for their calendar feed (campaigns: their dates and
 # reporting deadlines), as ``meetings.ics.FeedEvent``.
 calendar_events: Hook[Callable[[User], Iterable]] = Hook("meetings.calendar_events")
+
+# (viewer, meeting) → links the meeting's page lists under 会议材料, each a dict of
+# "title", "url" and "note" (may be ""), only those the viewer may open (annual:
+# the meeting pack, 会议材料汇编, of the round it belongs to).
+meeting_links: Hook[Callable[[User, Meeting], Iterable[dict]]] = Hook(
+    "meetings.meeting_links"
+)

@@ -13,29 +13,13 @@ from jobs.models import Job
 
 @exports.runner("bulletin_pdf")
 def bulletin_pdf_job(job: Job, progress: exports.Progress) -> exports.Output:
-    from django.http import Http404
-
-    from jinwei_ip.lib.pdf import INSTALL_HINT, CJKFontsMissing
-
     from . import access, bulletin_pdf
 
-    try:
-        # asked again as the person: a draft discarded since, or a person moved
-        # to another unit, gets no file
+    # asked again as the person: a draft discarded since, or a person moved to
+    # another unit, gets no file
+    with exports.refused_as(_("这份通报已不存在，或您已无权查看，无法生成 PDF。")):
         bulletin = access.get_bulletin_for(job.owner, job.params["bulletin"])
-    except Http404 as error:
-        raise exports.JobError(
-            _("这份通报已不存在，或您已无权查看，无法生成 PDF。")
-        ) from error
     progress(20, _("排版 PDF"))
-    try:
+    with exports.cjk_fonts():
         data = bulletin_pdf.render_bulletin(bulletin)
-    except CJKFontsMissing as error:
-        raise exports.JobError(
-            _(
-                "服务器没有安装中文字体，暂时无法生成 PDF。"
-                "请联系系统管理员安装 Noto CJK 字体：%(cmd)s。"
-            )
-            % {"cmd": INSTALL_HINT}
-        ) from error
     return exports.Output(data, bulletin_pdf.filename(bulletin), "application/pdf")

@@ -1,5 +1,5 @@
 """Template helpers of the meetings app: the plenary rule check, the home-page list,
-status badges."""
+status badges, the links other apps add to a meeting's page."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from meetings import hooks
 from meetings.access import may_withdraw_topic
 from meetings.models import Meeting, Minutes, Topic
 from meetings.services import PlenaryStatus
@@ -81,6 +82,15 @@ def home_meetings(context, limit: int = 5) -> dict:
         "issued": minutes,
         "pending": pending,
     }
+
+
+@register.simple_tag(takes_context=True)
+def meeting_links(context, meeting: Meeting) -> list[dict]:
+    """``{% meeting_links meeting as links %}``: what the apps to the right of
+    meetings link to from this meeting's page (``hooks.meeting_links``), for the
+    signed-in person."""
+    user = context["request"].user
+    return [link for links in hooks.meeting_links for link in links(user, meeting)]
 
 
 @register.simple_tag

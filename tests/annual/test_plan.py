@@ -12,7 +12,7 @@ from django.urls import reverse
 from docx import Document
 from docx.shared import Pt
 
-from annual import services
+from annual import services_plan
 from annual.models import Plan, PlanEntry
 from duties.models import DutyClause
 from members.models import Unit
@@ -30,7 +30,7 @@ class PlanTests(PortalTestCase):
         submit(sub(self.round, self.unit_a), self.liaison_a, plan=2)
         fill_only = sub(self.round, self.unit_out)  # drafting: not in the plan
         self.assertFalse(fill_only.is_submitted)
-        self.plan = services.plan_create(round_=self.round, by=self.office)
+        self.plan = services_plan.plan_create(round_=self.round, by=self.office)
 
     def test_drafted_from_submitted_units_in_the_founding_order(self):
         entries = list(self.plan.entries.select_related("lead"))
@@ -198,7 +198,7 @@ class PlanTests(PortalTestCase):
         self.assertEqual(WorkPlan.objects.filter(year=2027).count(), 1)
 
     def test_a_refused_entry_writes_nothing(self):
-        services.plan_approve(
+        services_plan.plan_approve(
             plan=self.plan,
             approved_on=date(2026, 1, 15),
             note="审议通过",
@@ -212,7 +212,7 @@ class PlanTests(PortalTestCase):
         entry.save()
         tasks_before = Task.objects.count()
         with self.assertRaises(ValidationError) as caught:
-            services.plan_to_tasks(plan=self.plan, by=self.office)
+            services_plan.plan_to_tasks(plan=self.plan, by=self.office)
         self.assertIn("第3条“牵头单位”", "；".join(caught.exception.messages))
         self.assertEqual(Task.objects.count(), tasks_before)
         self.assertFalse(WorkPlan.objects.filter(year=2027).exists())

@@ -8,7 +8,7 @@ from datetime import date
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from annual import services
+from annual import services, services_pack
 from annual.models import Pack, Round, Submission
 from tests.base import PortalTestCase
 from tests.tasks.factories import pdf
@@ -111,11 +111,11 @@ class SubmissionPageTests(PortalTestCase):
 
     def test_after_the_pack_is_issued_units_read_every_submitted_one(self):
         submit(self.theirs, self.liaison_b)
-        pack = services.pack_create(round_=self.round, by=self.office)
+        pack = services_pack.pack_create(round_=self.round, by=self.office)
         self.assertEqual(
             self.get_as(self.liaison_a, pack.get_absolute_url()).status_code, 404
         )
-        services.pack_issue(pack=pack, by=self.office)
+        services_pack.pack_issue(pack=pack, by=self.office)
         self.assertEqual(
             self.get_as(self.liaison_a, self.theirs.get_absolute_url()).status_code,
             200,
@@ -304,7 +304,7 @@ class PackPageTests(PortalTestCase):
         self.assertEqual(self.post_as(self.leader, url, {}).status_code, 403)
 
     def test_the_office_edits_the_report_and_a_stale_edit_keeps_the_text(self):
-        pack = services.pack_create(round_=self.round, by=self.office)
+        pack = services_pack.pack_create(round_=self.round, by=self.office)
         page = self.get_as(self.office, pack.get_absolute_url())
         self.assertContains(page, "2026年工作开展情况")
         url = pack.get_absolute_url()
@@ -325,7 +325,7 @@ class PackPageTests(PortalTestCase):
         )
         self.assertContains(stale, "他人已保存了新的内容")
         self.assertContains(stale, "我的改稿")
-        services.pack_issue(pack=pack, by=self.office)
+        services_pack.pack_issue(pack=pack, by=self.office)
         issued = self.get_as(self.office, url)
         self.assertNotContains(issued, "保存工作报告")
         self.assertEqual(self.post_as(self.office, url, {}).status_code, 403)

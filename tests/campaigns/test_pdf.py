@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from unittest import mock
 
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -13,6 +14,9 @@ from pypdf import PdfReader
 from campaigns import services
 from campaigns.models import Campaign
 from campaigns.pdf import render_summary
+from jinwei_ip.lib.pdf import CJKFontsMissing
+from jobs.models import Job
+from jobs.services import job_run
 from tests.base import PortalTestCase
 
 from .factories import file, make_campaign
@@ -97,12 +101,52 @@ class SummaryPdfTests(PortalTestCase):
         self.assertIn(f"{local.year}年{local.month}月{local.day}日印发", text)
         self.assertTrue(day)
 
-    def test_download_through_the_page(self):
+    def test_download_through_the_page_is_a_job(self):
         url = reverse("campaigns:summary_pdf", args=[self.campaign.pk])
-        response = self.get_as(self.leader, url)
+        response = self.get_as(self.liaison_b, url)
+        job = Job.objects.get(kind="campaign_summary_pdf")
+        self.assertRedirects(response, job.get_absolute_url())
+        self.assertEqual(job.owner, self.liaison_b)
+        self.assertEqual(job.params["campaign"], self.campaign.pk)
+        self.assertEqual(job.back_url, self.campaign.get_absolute_url())
+        self.assertEqual(job_run(job_id=job.pk), "done")
+        job.refresh_from_db()
+        self.assertEqual(job.filename, "知识产权执法“铁拳”行动工作总结.pdf")
+        response = self.get_as(self.liaison_b, reverse("jobs:download", args=[job.pk]))
         self.assertEqual(response["Content-Type"], "application/pdf")
         self.assertIn("attachment", response["Content-Disposition"])
-        self.assertIn("工作总结", flat(text_of(response.content)))
+        data = b"".join(response.streaming_content)
+        self.assertIn("工作总结", flat(text_of(data)))
+        # a unit outside the campaign gets no job
+        self.assertEqual(self.get_as(self.outsider, url).status_code, 404)
+        self.assertEqual(Job.objects.count(), 1)
+
+    def test_the_runner_asks_again_as_the_jobs_owner(self):
+        url = reverse("campaigns:summary_pdf", args=[self.campaign.pk])
+        self.get_as(self.leader, url)
+        job = Job.objects.get(kind="campaign_summary_pdf")
+        # the leader became the liaison of a unit outside the campaign before
+        # the worker ran: the campaign is no longer theirs to read
+        type(self.leader).objects.filter(pk=self.leader.pk).update(
+            role="liaison", unit=self.unit_out
+        )
+        self.assertEqual(job_run(job_id=job.pk), "failed")
+        job.refresh_from_db()
+        self.assertIn("这项活动已不存在，或您已无权查看", job.error)
+        self.assertFalse(job.file)
+
+    def test_no_chinese_font_fails_in_chinese(self):
+        self.get_as(
+            self.office, reverse("campaigns:summary_pdf", args=[self.campaign.pk])
+        )
+        job = Job.objects.get(kind="campaign_summary_pdf")
+        with mock.patch(
+            "campaigns.pdf.render_pdf", side_effect=CJKFontsMissing("no font")
+        ):
+            self.assertEqual(job_run(job_id=job.pk), "failed")
+        page = self.get_as(self.office, job.get_absolute_url())
+        self.assertContains(page, "服务器没有安装中文字体")
+        self.assertContains(page, "活动数据 Excel 仍可导出")
 
     def test_publicity_title(self):
         campaign = make_campaign(

@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from annual import services as annual_services
+from annual import services_pack, services_plan
 from annual.models import (
     CoordinationItem,
     Pack,
@@ -135,11 +135,11 @@ class YearWorld(World):
 
     @cached_property
     def pack(self) -> Pack:
-        return annual_services.pack_create(round_=self.round, by=self.office)
+        return services_pack.pack_create(round_=self.round, by=self.office)
 
     @cached_property
     def plan(self) -> Plan:
-        return annual_services.plan_create(round_=self.round, by=self.office)
+        return services_plan.plan_create(round_=self.round, by=self.office)
 
     @cached_property
     def reviewed(self):
