@@ -146,7 +146,9 @@ class PlanItemForm(ItemForm):
         self.fields["duties"].queryset = DutyClause.objects.filter(
             unit=unit
         ).select_related("unit")
-        self.fields["duties"].label_from_instance = lambda c: f"{c.code} {c.text[:30]}"
+        self.fields["duties"].label_from_instance = lambda c: (
+            f"{c.code} {c.text[:30]}…" if len(c.text) > 30 else f"{c.code} {c.text}"
+        )
 
     def clean_due_on(self) -> date | None:
         due = self.cleaned_data["due_on"]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import io
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.browser.conftest import login, logout
+from tests.browser.conftest import job_worker, login, logout
 
 pytestmark = pytest.mark.browser
 
@@ -76,8 +77,14 @@ def test_unit_files_figures_and_office_issues_summary(page, portal_url):
     page.get_by_role("button", name="印发总结并归档").click()
     page.wait_for_load_state("networkidle")
     assert "已归档" in page.locator("h1").inner_text()
-    with page.expect_download() as info:
-        page.get_by_role("link", name="活动总结（PDF）").click()
+    # the summary is laid out by a worker: the job page, then the file
+    page.get_by_role("link", name="活动总结（PDF）").click()
+    page.wait_for_url("**/jobs/*/")
+    with job_worker():
+        link = page.get_by_role("link", name="下载 ")
+        expect(link).to_be_visible(timeout=60_000)  # htmx polling
+        with page.expect_download() as info:
+            link.click()
     download = info.value
     assert download.suggested_filename.endswith("宣传周活动总结.pdf")
     with open(download.path(), "rb") as fh:
