@@ -20,7 +20,7 @@ from django.utils import timezone
 from duties.models import DutyClause
 from members.models import Unit, User
 
-from . import services
+from . import reports, services
 from .models import Campaign, CampaignEvent, Indicator, ReportingPeriod, UnitReport
 
 PUBLICITY_UNITS = ["xcb", "scjgj", "nyncj", "swj", "wlj", "fy"]
@@ -89,14 +89,14 @@ def _file(campaign, period, unit, numbers, narrative, cases=()) -> UnitReport | 
     by = _liaison(unit)
     if by is None:
         return None
-    report = services.report_file(
+    report = reports.report_file(
         campaign=campaign,
         period=period,
         by=by,
         version=0,
         narrative=narrative,
         values=_values(campaign, numbers),
-        cases=[services.CaseInput(*case) for case in cases],
+        cases=[reports.CaseInput(*case) for case in cases],
     )
     # filed a day before its deadline (or today, for a period just ended)
     when = _at(min(period.due_on - timedelta(days=1), timezone.localdate()))
@@ -269,7 +269,7 @@ def _enforcement(office: User, units: dict, today: date) -> None:
     # 区农业农村局 reports the first period only: late for the second
     if returned is not None:
         organiser_people = _liaison(units["scjgj"])
-        services.report_return(
+        reports.report_return(
             report=returned,
             by=organiser_people or office,
             reason="立案 2 件、结案 1 件与所附案件清单不一致，请核实后重新报送。",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import views, views_reports
 
 app_name = "campaigns"
 
@@ -17,14 +17,16 @@ urlpatterns = [
     path("<int:pk>/summary.pdf", views.summary_pdf, name="summary_pdf"),
     path("<int:pk>/figures.xlsx", views.figures_xlsx, name="figures_xlsx"),
     path(
-        "<int:pk>/periods/<int:number>/report/", views.report_file, name="report_file"
+        "<int:pk>/periods/<int:number>/report/",
+        views_reports.report_file,
+        name="report_file",
     ),
     path(
         "<int:pk>/periods/<int:number>/remind/",
-        views.campaign_remind,
+        views_reports.campaign_remind,
         name="remind",
     ),
-    path("reports/<int:pk>/", views.report_detail, name="report"),
-    path("reports/<int:pk>/return/", views.report_return, name="report_return"),
-    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("reports/<int:pk>/", views_reports.report_detail, name="report"),
+    path("reports/<int:pk>/return/", views_reports.report_return, name="report_return"),
+    path("evidence/<int:pk>/", views_reports.evidence_download, name="evidence"),
 ]

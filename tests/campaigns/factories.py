@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from campaigns import services
+from campaigns import reports, services
 from campaigns.models import Campaign, Indicator, ReportingPeriod, UnitReport
 
 
@@ -68,7 +68,7 @@ def values(campaign: Campaign, **by_code) -> dict[int, Decimal]:
 def file(
     campaign, number: int, by, *, narrative="本期开展执法检查。", cases=(), **figures
 ):
-    return services.report_file(
+    return reports.report_file(
         campaign=Campaign.objects.get(pk=campaign.pk),
         period=period(campaign, number),
         by=by,
@@ -97,4 +97,4 @@ def form_data(
 
 
 def returned(report: UnitReport, by) -> UnitReport:
-    return services.report_return(report=report, by=by, reason="数据与清单不一致")
+    return reports.report_return(report=report, by=by, reason="数据与清单不一致")

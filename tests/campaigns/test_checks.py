@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from campaigns import services
+from campaigns import reports, services
 from campaigns.models import Campaign, Figure, TypicalCase, UnitReport
 from tests.base import PortalTestCase
 
@@ -150,17 +150,17 @@ class WholeOrNothingTests(PortalTestCase):
             1,
             self.liaison_a,
             enf_filed=3,
-            cases=[services.CaseInput("原案例", "原案情")],
+            cases=[reports.CaseInput("原案例", "原案情")],
         )
         with self.assertRaises(ValidationError):
-            services.report_file(
+            reports.report_file(
                 campaign=self.campaign,
                 period=period(self.campaign, 1),
                 by=self.liaison_a,
                 version=report.edit_version,
                 narrative="改了",
                 values=values(self.campaign, enf_filed=1, enf_closed=2),
-                cases=[services.CaseInput("新案例", "新案情")],
+                cases=[reports.CaseInput("新案例", "新案情")],
             )
         report.refresh_from_db()
         self.assertEqual(report.narrative, "本期开展执法检查。")

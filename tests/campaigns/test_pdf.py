@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from campaigns import services
+from campaigns import reports, services
 from campaigns.models import Campaign
 from campaigns.pdf import render_summary
 from jinwei_ip.lib.pdf import CJKFontsMissing
@@ -47,7 +47,7 @@ class SummaryPdfTests(PortalTestCase):
             enf_closed=3,
             enf_penalty="12.5",
             cases=[
-                services.CaseInput(
+                reports.CaseInput(
                     "查处某商贸公司销售侵权白酒案",
                     "现场查扣侵权白酒420瓶。",
                     Decimal("8.6"),

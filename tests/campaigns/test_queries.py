@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from campaigns import services
+from campaigns import reports
 from tests.base import PortalTestCase
 
 from .factories import file, make_campaign, returned
@@ -25,12 +25,12 @@ class CampaignQueryTests(PortalTestCase):
         self.list = reverse("campaigns:list")
 
     def grow(self):
-        case = services.CaseInput("案例", "案情")
+        case = reports.CaseInput("案例", "案情")
         file(self.campaign, 2, self.liaison_a, enf_staff=4, cases=[case, case])
         b1 = file(self.campaign, 1, self.liaison_b, enf_staff=5, cases=[case])
         file(self.campaign, 2, self.liaison_b, enf_staff=6)
         returned(b1, self.liaison_a)
-        services.campaign_remind(
+        reports.campaign_remind(
             campaign=self.campaign,
             period=self.campaign.periods.get(number=3),
             by=self.office,

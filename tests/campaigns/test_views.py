@@ -254,11 +254,11 @@ class UnitHomeTests(PortalTestCase):
             self.liaison_b.notifications.filter(text__contains="报表被退回").exists()
         )
         # resubmitting clears the returned line
-        from campaigns import services
+        from campaigns import reports
 
         from .factories import period, values
 
-        services.report_file(
+        reports.report_file(
             campaign=campaign,
             period=period(campaign, 1),
             by=self.liaison_b,
